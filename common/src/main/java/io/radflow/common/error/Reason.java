@@ -1,0 +1,53 @@
+package io.radflow.common.error;
+
+/**
+ * Why something failed, in one vocabulary for the whole pipeline. Each reason says whether trying
+ * again can help: workers retry retriable reasons with backoff and send the rest to a DLQ.
+ */
+public enum Reason {
+    // Configuration and start-up
+    BAD_CONFIG(false),
+
+    // Schema registry and serdes
+    SCHEMA_REGISTRY_UNREACHABLE(true),
+    SCHEMA_REGISTRY_ERROR(true),
+    SUBJECT_NOT_FOUND(false),
+    SCHEMA_NOT_FOUND(false),
+    INCOMPATIBLE_SCHEMA(false),
+    INVALID_SCHEMA(false),
+    NOT_CONFLUENT_FRAMED(false),
+    UNDECODABLE_RECORD(false),
+
+    // Events
+    MALFORMED_EVENT(false),
+    MISSING_FIELD(false),
+    UNKNOWN_PROJECT(false),
+    UNKNOWN_MODEL(false),
+
+    // Content
+    CONTENT_NOT_FOUND(false),
+    CONTENT_FETCH_FAILED(true),
+    CONTENT_FETCH_TIMEOUT(true),
+    UNREADABLE_DICOM(false),
+
+    // Models
+    MODEL_LOAD_FAILED(false),
+    MODEL_ERROR(false),
+    MODEL_TIMEOUT(true),
+    RUNTIME_CRASHED(true),
+    RUNTIME_UNAVAILABLE(true),
+    INVALID_OUTPUT(false),
+
+    INTERNAL(false);
+
+    private final boolean retriable;
+
+    Reason(boolean retriable) {
+        this.retriable = retriable;
+    }
+
+    /** True when the same operation may succeed if tried again later. */
+    public boolean retriable() {
+        return retriable;
+    }
+}

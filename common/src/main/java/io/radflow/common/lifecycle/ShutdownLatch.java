@@ -1,0 +1,35 @@
+package io.radflow.common.lifecycle;
+
+import java.util.concurrent.CountDownLatch;
+
+/** Blocks a command-line front end until Ctrl-C or SIGTERM, then lets it shut down in order. */
+public final class ShutdownLatch {
+
+    private final CountDownLatch latch = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    public ShutdownLatch() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            latch.countDown();
+            try {
+                // Keep the JVM alive until the front end has closed its services.
+                closed.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "radflow-shutdown"));
+    }
+
+    public void await() throws InterruptedException {
+        latch.await();
+    }
+
+    /** Signals that everything is closed; the JVM may exit. */
+    public void closed() {
+        closed.countDown();
+    }
+
+    public void trigger() {
+        latch.countDown();
+    }
+}

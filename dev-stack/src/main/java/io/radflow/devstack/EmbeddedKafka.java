@@ -1,0 +1,151 @@
+package io.radflow.devstack;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka (KRaft, combined broker and controller) running in this JVM on
+ * 127.0.0.1. Ports and log directory stay the same across {@link #restart()}, so clients
+ * reconnect to the same address and find their data, as after a real broker restart.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+    private static final String CONTROLLER = "CONTROLLER";
+
+    private final Path logDir;
+    private final boolean deleteLogDirOnClose;
+    private final int brokerPort;
+    private final int controllerPort;
+    private KafkaRaftServer server;
+
+    private EmbeddedKafka(Path logDir, boolean deleteLogDirOnClose, int brokerPort, int controllerPort) {
+        this.logDir = logDir;
+        this.deleteLogDirOnClose = deleteLogDirOnClose;
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+    }
+
+    /**
+     * @param dataDir    where to keep the log; null for a temporary directory deleted on close
+     * @param brokerPort 0 for a free port
+     */
+    public static EmbeddedKafka start(Path dataDir, int brokerPort) {
+        Path dir = dataDir != null ? dataDir : TempDirs.create("radflow-kafka-");
+        EmbeddedKafka kafka = new EmbeddedKafka(dir, dataDir == null,
+                brokerPort > 0 ? brokerPort : FreePorts.pick(), FreePorts.pick());
+        try {
+            kafka.format();
+            kafka.startServer();
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+        return kafka;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    private Properties config() {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("controller.listener.names", CONTROLLER);
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+        p.put("log.dirs", logDir.toString());
+        // One broker: every internal topic must accept a single replica, or EOS hangs silently.
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("num.partitions", "1");
+        p.put("default.replication.factor", "1");
+        // Topics come from the catalog; a typo must fail instead of creating a stray topic.
+        p.put("auto.create.topics.enable", "false");
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
+        p.put("log.segment.delete.delay.ms", "1000");
+        return p;
+    }
+
+    private void format() {
+        KafkaConfig config = new KafkaConfig(config(), false);
+        try {
+            new Formatter()
+                    .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                    .setNodeId(1)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(logDir.toString()))
+                    .setMetadataLogDirectory(config.metadataLogDir())
+                    .setControllerListenerName(CONTROLLER)
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setIgnoreFormatted(true)
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void startServer() {
+        long t0 = System.nanoTime();
+        server = new KafkaRaftServer(new KafkaConfig(config(), false), Time.SYSTEM);
+        server.startup();
+        log.info("embedded Kafka started bootstrapServers={} logDir={} startupMs={}", bootstrapServers(), logDir,
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Stops the broker, keeping its data; {@link #start()} brings it back on the same port. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+            log.info("embedded Kafka stopped bootstrapServers={}", bootstrapServers());
+        }
+    }
+
+    public synchronized void start() {
+        if (server == null) {
+            startServer();
+        }
+    }
+
+    public void restart() {
+        stop();
+        start();
+    }
+
+    public synchronized boolean running() {
+        return server != null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+        if (deleteLogDirOnClose) {
+            TempDirs.deleteRecursively(logDir);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.radflow.launcher;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code ./radflow}: one entry point for every part of the pipeline. */
+@Command(name = "radflow", mixinStandardHelpOptions = true, version = "radflow 0.1.0",
+        description = "Event-driven inference pipeline for medical imaging on Apache Kafka.",
+        subcommands = {
+            DevCommand.class,
+            SchemasCommand.class,
+            ConfigCommand.class,
+            BenchCommand.class,
+            HelpCommand.class
+        },
+        footer = {"", "Every subcommand takes --bootstrap-servers (RADFLOW_KAFKA_BOOTSTRAP_SERVERS) and "
+                + "--schema-registry-url (RADFLOW_SCHEMA_REGISTRY_URL); with neither, it connects to a "
+                + "'./radflow dev' running from the same checkout."})
+public final class RadflowCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing subcommand");
+    }
+}

@@ -1,0 +1,52 @@
+package io.radflow.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class RadflowCommandTest {
+
+    @Test
+    void shouldListEverySubcommandInHelp() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        assertThat(cli.execute("--help")).isZero();
+        assertThat(out.toString()).contains("dev").contains("schemas").contains("--bootstrap-servers");
+    }
+
+    @Test
+    void shouldOfferConnectionOptionsOnEverySubcommand() {
+        CommandLine cli = Main.commandLine();
+        for (var sub : cli.getSubcommands().entrySet()) {
+            if (java.util.Set.of("help", "config", "bench").contains(sub.getKey())) {
+                continue;
+            }
+            assertThat(sub.getValue().getCommandSpec().findOption("--bootstrap-servers"))
+                    .as("./radflow " + sub.getKey() + " --bootstrap-servers").isNotNull();
+            assertThat(sub.getValue().getCommandSpec().findOption("--schema-registry-url"))
+                    .as("./radflow " + sub.getKey() + " --schema-registry-url").isNotNull();
+        }
+    }
+
+    @Test
+    void shouldRejectAMissingSubcommand() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute()).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing subcommand");
+    }
+
+    @Test
+    void shouldReportBadConfigurationWithExitCode2() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("schemas", "--schema-registry-url", "not a url", "register")).isEqualTo(2);
+        assertThat(err.toString()).contains("schema.registry.url");
+    }
+}

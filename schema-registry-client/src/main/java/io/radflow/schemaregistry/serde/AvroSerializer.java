@@ -1,0 +1,95 @@
+package io.radflow.schemaregistry.serde;
+
+import io.radflow.common.error.Reason;
+import io.radflow.common.error.RadflowException;
+import io.radflow.schemaregistry.HttpSchemaRegistryClient;
+import io.radflow.schemaregistry.SchemaRegistryClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes Avro specific records in the Confluent wire format under subject
+ * {@code <topic>-value} (or {@code <topic>-key}). The writer schema is registered on first use
+ * (or only looked up when auto-registration is off); after that the id comes from the client's
+ * cache. Null values stay null so tombstones work on compacted topics.
+ */
+public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
+
+    private final SchemaRegistryClient client;
+    private final boolean autoRegister;
+    private boolean isKey;
+    private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
+    private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
+
+    private record SubjectSchema(String subject, Schema schema) {
+    }
+
+    public AvroSerializer(SchemaRegistryClient client, boolean autoRegister, boolean isKey) {
+        this.client = client;
+        this.autoRegister = autoRegister;
+        this.isKey = isKey;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.isKey = isKey;
+    }
+
+    @Override
+    public byte[] serialize(String topic, T data) {
+        if (data == null) {
+            return null;
+        }
+        Schema schema = data.getSchema();
+        String subject = topic + (isKey ? "-key" : "-value");
+        // Avro caches a schema's hash code, so this lookup is cheap on the hot path.
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer id = ids.get(key);
+        if (id == null) {
+            id = resolveId(subject, schema);
+            ids.put(key, id);
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            ByteBuffer header = ByteBuffer.allocate(ConfluentWireFormat.HEADER_SIZE);
+            ConfluentWireFormat.writeHeader(header, id);
+            out.write(header.array());
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writerFor(schema, data).write(data, encoder);
+            encoder.flush();
+            return out.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            throw new AvroSerdeException(Reason.MALFORMED_EVENT, "cannot serialize " + schema.getFullName()
+                    + " for topic '" + topic + "' (schema id " + id + "): " + e.getMessage(), e);
+        }
+    }
+
+    private int resolveId(String subject, Schema schema) {
+        try {
+            if (autoRegister) {
+                return client.register(subject, schema);
+            }
+            return client instanceof HttpSchemaRegistryClient http ? http.idOf(subject, schema)
+                    : client.lookup(subject, schema).id();
+        } catch (RadflowException e) {
+            throw new AvroSerdeException(e.reason(), "cannot serialize " + schema.getFullName() + " for subject '"
+                    + subject + "': " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private SpecificDatumWriter<T> writerFor(Schema schema, T data) {
+        return writers.computeIfAbsent(schema,
+                s -> new SpecificDatumWriter<>(s, SpecificData.getForClass((Class<T>) data.getClass())));
+    }
+}

@@ -1,0 +1,65 @@
+package io.radflow.schemas;
+
+import io.radflow.schemas.avro.DatasetUploadEvent;
+import io.radflow.schemas.avro.InferenceJob;
+import io.radflow.schemas.avro.JobFailure;
+import io.radflow.schemas.avro.JobStatus;
+import io.radflow.schemas.avro.ModelSettings;
+import io.radflow.schemas.avro.Prediction;
+import io.radflow.schemas.avro.ProjectSettings;
+import io.radflow.schemas.Topic.Cleanup;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every topic of Radflow, in one immutable place. Services, the embedded stack, the deploy
+ * manifests and the tests all take topic names and layouts from here.
+ */
+public final class TopicCatalog {
+
+    private TopicCatalog() {
+    }
+
+    private static final Optional<Long> KEEP_DEFAULT = Optional.empty();
+    private static final Optional<Long> FOURTEEN_DAYS = Optional.of(Duration.ofDays(14).toMillis());
+
+    public static final Topic<String, ModelSettings> MODEL_SETTINGS = new Topic<>("model-settings",
+            String.class, ModelSettings.class, 3, Cleanup.COMPACT, KEEP_DEFAULT,
+            "Model id -> ModelSettings; source of truth for models and versions. Tombstone = purged.");
+
+    public static final Topic<String, ProjectSettings> PROJECT_SETTINGS = new Topic<>("project-settings",
+            String.class, ProjectSettings.class, 3, Cleanup.COMPACT, KEEP_DEFAULT,
+            "Project id -> ProjectSettings: members, visibility, export disabled, site.");
+
+    public static final Topic<String, DatasetUploadEvent> DATASET_UPLOADS = new Topic<>("dataset-uploads",
+            String.class, DatasetUploadEvent.class, 6, Cleanup.DELETE, FOURTEEN_DAYS,
+            "Study instance UID -> an instance arrived, or a series/study upload completed.");
+
+    public static final Topic<String, InferenceJob> INFERENCE_JOBS = new Topic<>("inference-jobs",
+            String.class, InferenceJob.class, 6, Cleanup.DELETE, FOURTEEN_DAYS,
+            "Job id -> InferenceJob for one model version over an instance, series or study.");
+
+    public static final Topic<String, Prediction> PREDICTIONS = new Topic<>("predictions",
+            String.class, Prediction.class, 6, Cleanup.DELETE, KEEP_DEFAULT,
+            "Study instance UID -> one model output with job id, model version and provenance.");
+
+    public static final Topic<String, JobFailure> INFERENCE_JOBS_DLQ = new Topic<>("inference-jobs-dlq",
+            String.class, JobFailure.class, 3, Cleanup.DELETE, KEEP_DEFAULT,
+            "Job id -> JobFailure: reason, message, attempts and the original coordinates.");
+
+    public static final Topic<String, JobStatus> JOB_STATUS = new Topic<>("job-status",
+            String.class, JobStatus.class, 6, Cleanup.COMPACT, KEEP_DEFAULT,
+            "Job id -> latest JobStatus (QUEUED, RUNNING, RETRYING, SUCCEEDED, FAILED) with timings.");
+
+    public static final Topic<byte[], byte[]> DATASET_UPLOADS_DLQ = new Topic<>("dataset-uploads-dlq",
+            byte[].class, byte[].class, 1, Cleanup.DELETE, KEEP_DEFAULT,
+            "Upload events the trigger could not use, byte for byte as consumed, with reason headers.");
+
+    public static final List<Topic<?, ?>> ALL = List.of(MODEL_SETTINGS, PROJECT_SETTINGS, DATASET_UPLOADS,
+            INFERENCE_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ);
+
+    public static Optional<Topic<?, ?>> byName(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+}
