@@ -214,7 +214,7 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
         try {
             committed = consumer.committed(included.keySet().stream().map(PartitionProgress::partition)
                     .collect(java.util.stream.Collectors.toSet()), Duration.ofSeconds(30));
-        } catch (WakeupException | KafkaException e) {
+        } catch (KafkaException e) {
             log.warn("cannot read committed offsets after a transaction in doubt; will send again error={}", e.toString());
             return;
         }
