@@ -33,10 +33,12 @@ public final class DynamicBatcher<T> {
             this.limits = limits;
         }
 
-        long readyAt() {
-            if (items.size() >= limits.maxBatchSize()) {
-                return Long.MIN_VALUE;
-            }
+        boolean full() {
+            return items.size() >= limits.maxBatchSize();
+        }
+
+        /** When the oldest item has waited long enough (compare with {@code now} by subtraction: nanoTime wraps). */
+        long deadline() {
             return items.peekFirst().enqueuedNanos() + limits.maxQueueDelay().toNanos();
         }
     }
@@ -73,14 +75,14 @@ public final class DynamicBatcher<T> {
                 long nextReady = Long.MAX_VALUE;
                 for (Map.Entry<String, KeyQueue<T>> e : queues.entrySet()) {
                     KeyQueue<T> q = e.getValue();
-                    long readyAt = q.readyAt();
-                    if (readyAt - now <= 0) {
+                    long wait = q.deadline() - now;
+                    if (q.full() || wait <= 0) {
                         if (best == null || q.items.peekFirst().enqueuedNanos() - best.items.peekFirst().enqueuedNanos() < 0) {
                             best = q;
                             bestKey = e.getKey();
                         }
-                    } else if (readyAt - now < nextReady) {
-                        nextReady = readyAt - now;
+                    } else if (wait < nextReady) {
+                        nextReady = wait;
                     }
                 }
                 if (best != null) {

@@ -187,6 +187,7 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
         long t0 = System.nanoTime();
         TransactionalPublisher.Result result = publisher.commit(records, offsets, consumer.groupMetadata());
         lastCommitNanos = System.nanoTime();
+        log.debug("transaction result={} records={} partitions={}", result, records.size(), offsets.size());
         metrics.transaction(result.name().toLowerCase(java.util.Locale.ROOT), Duration.ofNanos(lastCommitNanos - t0));
         switch (result) {
             case COMMITTED -> {
