@@ -39,7 +39,7 @@ public final class OnnxRuntime implements ModelRuntime {
     public OnnxRuntime(OnnxSettings settings, DicomImages dicom) {
         this.settings = settings;
         this.dicom = dicom;
-        this.env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "radflow-worker");
+        this.env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "radflow-worker");
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "onnx-watchdog");
             t.setDaemon(true);
