@@ -198,6 +198,9 @@ public final class InferenceWorker implements ManagedService {
         props.putAll(KafkaClientProperties.base(config));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(WorkerConfig.GROUP_ID));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-worker-" + workerId);
+        // Static membership: a worker restarted after a crash takes its partitions back at once
+        // instead of waiting out the dead member's session (it leaves the group on a clean stop).
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "radflow-worker-" + workerId);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -111,7 +112,10 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
             log.error("job consumer loop stopped error={}", e.toString(), e);
         } finally {
             try {
-                consumer.close(Duration.ofSeconds(10));
+                // Static members stay in the group by default; a worker that stops on purpose leaves,
+                // so its partitions move to the others at once.
+                consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                        .withTimeout(Duration.ofSeconds(10)));
             } catch (RuntimeException e) {
                 log.warn("consumer did not close cleanly error={}", e.toString());
             }
