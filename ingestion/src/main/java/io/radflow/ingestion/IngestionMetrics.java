@@ -3,6 +3,9 @@ package io.radflow.ingestion;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The meters of the uploader and the Orthanc bridge, named once. Tags: source, outcome, level. */
@@ -18,13 +21,20 @@ public final class IngestionMetrics {
 
     private final MeterRegistry registry;
     private final String source;
-    private final AtomicLong position = new AtomicLong(-1);
+    // A gauge is registered once per registry and name: later holders (a restarted bridge) share its value.
+    private static final Map<MeterRegistry, AtomicLong> POSITIONS = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private final AtomicLong position;
 
     public IngestionMetrics(MeterRegistry registry, String source) {
         this.registry = registry;
         this.source = source;
-        Gauge.builder(BRIDGE_POSITION, position, AtomicLong::get).tag("source", source)
-                .description("Last source position (Orthanc change Seq) committed with its events").register(registry);
+        this.position = POSITIONS.computeIfAbsent(registry, r -> {
+            AtomicLong value = new AtomicLong(-1);
+            Gauge.builder(BRIDGE_POSITION, value, AtomicLong::get).tag("source", source)
+                    .description("Last source position (Orthanc change Seq) committed with its events").register(r);
+            return value;
+        });
     }
 
     public void instance(Outcome outcome) {

@@ -150,6 +150,7 @@ public final class OrthancBridge implements ManagedService {
                 backoff = next(backoff);
             }
         }
+        Thread.interrupted(); // closing: let the producer shut down cleanly instead of failing on our interrupt
         discardProducer();
     }
 

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns Orthanc changes into upload events: NewInstance into DataUploaded (content URI
  * {@code orthanc:instances/<id>}), StableSeries and StableStudy into upload-completed markers with
- * Orthanc's instance counts. Other changes yield nothing; so does a resource deleted since.
+ * Orthanc's instance counts. Other changes yield nothing; so does a resource deleted since, and a
+ * stable change that later uploads have superseded (Orthanc emits a new one when they settle).
  */
 final class OrthancChanges {
 
@@ -73,6 +74,9 @@ final class OrthancChanges {
             log.warn("skipping stable series deleted from Orthanc orthancId={} seq={}", change.id(), change.seq());
             return List.of();
         }
+        if (stale(change, series.get())) {
+            return List.of();
+        }
         String seriesUid = text(series.get().path("MainDicomTags"), "SeriesInstanceUID");
         String studyUid = text(study.get().path("MainDicomTags"), "StudyInstanceUID");
         if (seriesUid == null || studyUid == null) {
@@ -90,6 +94,9 @@ final class OrthancChanges {
             log.warn("skipping stable study deleted from Orthanc orthancId={} seq={}", change.id(), change.seq());
             return List.of();
         }
+        if (stale(change, study.get())) {
+            return List.of();
+        }
         String studyUid = text(study.get().path("MainDicomTags"), "StudyInstanceUID");
         if (studyUid == null) {
             log.warn("skipping stable study without a Study Instance UID orthancId={}", change.id());
@@ -97,6 +104,24 @@ final class OrthancChanges {
         }
         metrics.marker("study");
         return List.of(events.studyCompleted(studyUid, statistics.get().path("CountInstances").asInt()));
+    }
+
+    /**
+     * A Stable* change read after its resource changed again (the bridge lags, or was down) would
+     * publish today's count under yesterday's change, and the newer Stable* change that Orthanc
+     * emits once the resource settles would publish it a second time. Only the change that is
+     * still current counts: the resource is stable and received nothing since the change.
+     */
+    private static boolean stale(Change change, JsonNode resource) {
+        boolean stable = resource.path("IsStable").asBoolean(true);
+        String lastUpdate = resource.path("LastUpdate").asText("");
+        // Orthanc's dates have one-second resolution and a stable change comes StableAge (>= 1 s) after the last update
+        boolean current = stable && (lastUpdate.isEmpty() || change.date().compareTo(lastUpdate) > 0);
+        if (!current) {
+            log.debug("skipping a stable change superseded by later uploads resource={} seq={} changeDate={} lastUpdate={} stable={}",
+                    change.id(), change.seq(), change.date(), lastUpdate, stable);
+        }
+        return !current;
     }
 
     private static String text(JsonNode node, String field) {

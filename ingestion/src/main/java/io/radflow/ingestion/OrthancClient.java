@@ -27,7 +27,8 @@ final class OrthancClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One entry of {@code /changes}. */
-    record Change(long seq, String changeType, String resourceType, String id) {
+    /** @param date when Orthanc recorded the change, {@code yyyyMMdd'T'HHmmss} (sorts as text) */
+    record Change(long seq, String changeType, String resourceType, String id, String date) {
     }
 
     /** A page of {@code /changes}: the changes, the last Seq they reach, and whether the feed is drained. */
@@ -58,7 +59,7 @@ final class OrthancClient {
         List<Change> changes = new ArrayList<>();
         for (JsonNode c : page.path("Changes")) {
             changes.add(new Change(c.path("Seq").asLong(), c.path("ChangeType").asText(), c.path("ResourceType").asText(),
-                    c.path("ID").asText()));
+                    c.path("ID").asText(), c.path("Date").asText()));
         }
         return new ChangesPage(changes, page.path("Last").asLong(since), page.path("Done").asBoolean(true));
     }
