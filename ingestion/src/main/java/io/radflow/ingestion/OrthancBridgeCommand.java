@@ -58,7 +58,7 @@ public final class OrthancBridgeCommand implements Callable<Integer> {
             out.println("Orthanc bridge is following " + config.get(RemoteContentConfig.ORTHANC_URL) + " (project "
                     + config.get(OrthancBridgeConfig.PROJECT) + ", dataset " + config.get(OrthancBridgeConfig.DATASET) + ").");
             if (metrics != null) {
-                out.println("  metrics: " + metrics.url());
+                out.println("  metrics: http://localhost:" + metrics.port() + "/metrics (and /health)");
             }
             out.println("Press Ctrl-C to stop.");
             out.flush();
