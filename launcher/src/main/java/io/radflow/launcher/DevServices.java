@@ -1,9 +1,9 @@
 package io.radflow.launcher;
 
+import io.micrometer.core.instrument.Metrics;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.ConfigDefinition;
 import io.radflow.common.config.RadflowConfig;
-import io.micrometer.core.instrument.Metrics;
 import io.radflow.common.lifecycle.ManagedService;
 import io.radflow.content.StorageConfig;
 import io.radflow.ingestion.OrthancBridge;
