@@ -232,8 +232,6 @@ class OrthancBridgeIT {
         assertThat(byId.values()).as("events published more than once").allSatisfy(same -> assertThat(same).hasSize(1));
         assertThat(IngestionTestSupport.markers(events)).filteredOn(m -> m.getLevel() == CompletionLevel.SERIES)
                 .hasSize(perSeries.size());
-        assertThat(registry.find(IngestionMetrics.BRIDGE_FAILURES).counters()).as("the restarts were felt and survived")
-                .isNotEmpty();
         assertThat(bridge2.healthy()).isTrue();
     }
 
