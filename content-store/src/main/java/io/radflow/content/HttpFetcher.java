@@ -49,7 +49,7 @@ final class HttpFetcher {
     }
 
     static HttpClient client(Duration connectTimeout) {
-        return HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        return HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** The response of a successful GET; the body stream fails once the deadline has passed. */

@@ -1,9 +1,14 @@
 package io.radflow.launcher;
 
+import io.micrometer.core.instrument.Metrics;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.ConfigDefinition;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.lifecycle.ManagedService;
+import io.radflow.content.StorageConfig;
+import io.radflow.ingestion.OrthancBridge;
+import io.radflow.ingestion.OrthancBridgeConfig;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,9 +21,13 @@ final class DevServices {
     private DevServices() {
     }
 
-    static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION;
+    static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(StorageConfig.DEFINITION).and(OrthancBridgeConfig.BRIDGE);
 
     static List<ManagedService> create(RadflowConfig config) {
-        return List.of();
+        List<ManagedService> services = new ArrayList<>();
+        if (OrthancBridge.configured(config)) {
+            services.add(OrthancBridge.create(config, Metrics.globalRegistry));
+        }
+        return services;
     }
 }

@@ -1,6 +1,7 @@
 package io.radflow.schemas;
 
 import io.radflow.schemas.avro.DatasetUploadEvent;
+import io.radflow.schemas.avro.IngestionCursor;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobFailure;
 import io.radflow.schemas.avro.JobStatus;
@@ -56,8 +57,12 @@ public final class TopicCatalog {
             byte[].class, byte[].class, 1, Cleanup.DELETE, KEEP_DEFAULT,
             "Upload events the trigger could not use, byte for byte as consumed, with reason headers.");
 
+    public static final Topic<String, IngestionCursor> INGESTION_CURSORS = new Topic<>("ingestion-cursors",
+            String.class, IngestionCursor.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
+            "Source id -> how far that source (an Orthanc bridge) has published; committed in the same transaction as its events.");
+
     public static final List<Topic<?, ?>> ALL = List.of(MODEL_SETTINGS, PROJECT_SETTINGS, DATASET_UPLOADS,
-            INFERENCE_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ);
+            INFERENCE_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ, INGESTION_CURSORS);
 
     public static Optional<Topic<?, ?>> byName(String name) {
         return ALL.stream().filter(t -> t.name().equals(name)).findFirst();

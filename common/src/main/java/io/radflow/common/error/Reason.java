@@ -31,6 +31,9 @@ public enum Reason {
     UNREADABLE_DICOM(false),
     CONTENT_CORRUPT(false),
 
+    // Ingestion sources (Orthanc and other upload systems)
+    SOURCE_UNAVAILABLE(true),
+
     // Models
     MODEL_LOAD_FAILED(false),
     MODEL_ERROR(false),
