@@ -227,7 +227,7 @@ public final class InferenceWorker implements ManagedService {
         Map<String, String> e = new LinkedHashMap<>();
         e.put("worker id", workerId);
         if (endpoint != null) {
-            e.put("metrics", endpoint.url());
+            e.put("metrics", "http://localhost:" + endpoint.port() + "/metrics (and /health)");
         }
         return e;
     }

@@ -8,6 +8,8 @@ import io.radflow.common.lifecycle.ManagedService;
 import io.radflow.content.StorageConfig;
 import io.radflow.ingestion.OrthancBridge;
 import io.radflow.ingestion.OrthancBridgeConfig;
+import io.radflow.worker.InferenceWorker;
+import io.radflow.worker.WorkerConfig;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,13 +23,16 @@ final class DevServices {
     private DevServices() {
     }
 
-    static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(StorageConfig.DEFINITION).and(OrthancBridgeConfig.BRIDGE);
+    static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(StorageConfig.DEFINITION).and(OrthancBridgeConfig.BRIDGE)
+            .and(WorkerConfig.DEFINITION);
 
     static List<ManagedService> create(RadflowConfig config) {
         List<ManagedService> services = new ArrayList<>();
         if (OrthancBridge.configured(config)) {
             services.add(OrthancBridge.create(config, Metrics.globalRegistry));
         }
+        // Last: the worker runs what the others produce.
+        services.add(InferenceWorker.create(config));
         return services;
     }
 }
