@@ -74,7 +74,14 @@ public final class RegistryHttpServer implements AutoCloseable {
                     ctx.statusCode(), Duration.ofNanos((long) (ms * 1_000_000))));
 
             config.routes.exception(RadflowException.class, (e, ctx) -> error(ctx, statusOf(e.reason()), Enums.text(e.reason()), e.getMessage()));
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), "http-" + e.getStatus(), e.getMessage()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                switch (e.getStatus()) {
+                    case 404 -> error(ctx, 404, "not-found", "no route " + ctx.method().name() + " " + ctx.path() + "; see /openapi.json");
+                    case 405 -> error(ctx, 405, "method-not-allowed", ctx.method().name() + " is not allowed on " + ctx.path());
+                    case 413 -> error(ctx, 413, Enums.text(Reason.PAYLOAD_TOO_LARGE), "the request body is too large: " + e.getMessage());
+                    default -> error(ctx, e.getStatus(), "http-" + e.getStatus(), e.getMessage());
+                }
+            });
             config.routes.exception(IllegalStateException.class, (e, ctx) -> {
                 // Jetty's multipart parser reports limits this way.
                 if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("exceed")) {
