@@ -168,9 +168,12 @@ final class ModelRoutes {
         VersionDraft draft;
         UploadedFile file = null;
         if (ctx.isMultipartFormData()) {
-            String metadata = ctx.formParam("metadata");
+            String metadata = multipart(() -> ctx.formParam("metadata"));
+            if (metadata == null) {
+                throw RegistryException.invalid("the multipart body needs a 'metadata' part with the version's JSON");
+            }
             draft = Requests.version(JsonBody.parse(json, metadata));
-            file = ctx.uploadedFile("artifact");
+            file = multipart(() -> ctx.uploadedFile("artifact"));
         } else {
             draft = Requests.version(JsonBody.parse(json, ctx.body()));
         }
@@ -196,6 +199,22 @@ final class ModelRoutes {
         }
         ModelVersion version = models.addVersion(caller, model, draft);
         ctx.status(201).json(Representations.version(version));
+    }
+
+    /** Jetty parses multipart bodies lazily and reports limits and framing errors as exceptions. */
+    private <T> T multipart(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (Exception e) {
+            // Kotlin rethrows Jetty's checked ServletException undeclared, hence Exception.
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                String message = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                if (message.contains("size exceeded") || message.contains("too large")) {
+                    throw ArtifactStore.tooLarge(artifacts.maxBytes());
+                }
+            }
+            throw RegistryException.invalid("cannot read the multipart body: " + e.getMessage());
+        }
     }
 
     private void export(Context ctx) throws IOException {

@@ -144,6 +144,10 @@ public final class ModelService {
     public ModelSettings create(Caller caller, String projectId, String name, ModelSettingsChange change) {
         ProjectSettings project = view.project(Names.projectId(projectId)).orElseThrow(() -> AccessPolicy.projectNotFound(projectId));
         AccessPolicy.requireCreateModelIn(caller, project);
+        // The command processor enforces unique names under races; this answers the common case without a write.
+        if (view.model(projectId, Names.modelName(name)).isPresent()) {
+            throw RegistryException.alreadyExists("project '" + projectId + "' already has a model named '" + name + "'");
+        }
         return createModel(caller, ModelChanges.create(newModelId(), projectId, caller.userId(), name, change, clock.instant()));
     }
 
