@@ -4,6 +4,8 @@ import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.ConfigDefinition;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.lifecycle.ManagedService;
+import io.radflow.registry.RegistryConfig;
+import io.radflow.registry.RegistryService;
 import java.util.List;
 
 /**
@@ -16,9 +18,9 @@ final class DevServices {
     private DevServices() {
     }
 
-    static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION;
+    static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(RegistryConfig.KEYS);
 
     static List<ManagedService> create(RadflowConfig config) {
-        return List.of();
+        return List.of(new RegistryService(config));
     }
 }

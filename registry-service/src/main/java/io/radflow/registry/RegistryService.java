@@ -151,6 +151,8 @@ public final class RegistryService implements ManagedService {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(RegistryConfig.COMMIT_INTERVAL).toMillis());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // Fail on a processing error in the view too (the 5.0 default; also silences a start-up warning).
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         Path stateDir = config.get(RegistryConfig.STATE_DIR);
         props.put(StreamsConfig.STATE_DIR_CONFIG, (stateDir != null ? Files.createDirectories(stateDir)
                 : Files.createDirectories(tempDir.resolve("streams"))).toString());

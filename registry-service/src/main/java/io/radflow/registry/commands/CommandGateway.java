@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,11 +92,17 @@ public final class CommandGateway implements AutoCloseable {
     private void pollReplies() {
         try {
             while (running) {
-                for (ConsumerRecord<String, CommandReply> record : replies.poll(Duration.ofMillis(500))) {
-                    CompletableFuture<CommandReply> waiting = record.value() == null ? null : pending.get(record.key());
-                    if (waiting != null) {
-                        waiting.complete(record.value());
+                try {
+                    for (ConsumerRecord<String, CommandReply> record : replies.poll(Duration.ofMillis(500))) {
+                        CompletableFuture<CommandReply> waiting = record.value() == null ? null : pending.get(record.key());
+                        if (waiting != null) {
+                            waiting.complete(record.value());
+                        }
                     }
+                } catch (RecordDeserializationException e) {
+                    // Only the command processor writes replies; skip a broken one (its writer times out) rather than stop.
+                    log.warn("skipping an undecodable command reply partition={} offset={} error={}", e.topicPartition(), e.offset(), e.toString());
+                    replies.seek(e.topicPartition(), e.offset() + 1);
                 }
             }
         } catch (WakeupException e) {
