@@ -107,8 +107,9 @@ public final class RegistryService implements ManagedService {
             RegistryMetrics metrics = new RegistryMetrics(prometheus);
             ViewUpdates updates = new ViewUpdates();
 
-            streams = new KafkaStreams(RegistryTopology.build(serdes, updates, config.get(RegistryConfig.LAST_USED_RESOLUTION), metrics),
-                    streamsProperties());
+            Properties streamsConfig = streamsProperties();
+            streams = new KafkaStreams(RegistryTopology.build(serdes, updates, config.get(RegistryConfig.LAST_USED_RESOLUTION), metrics,
+                    streamsConfig), streamsConfig);
             startStreams();
             resources.add(new KafkaStreamsMetrics(streams));
             ((KafkaStreamsMetrics) resources.get(resources.size() - 1)).bindTo(prometheus);

@@ -12,7 +12,10 @@ import io.radflow.schemaregistry.serde.TopicSerdes;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serializer;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 
 /**
  * The registry's Kafka Streams topology, in three parts:
@@ -29,8 +32,10 @@ public final class RegistryTopology {
     private RegistryTopology() {
     }
 
-    public static Topology build(TopicSerdes serdes, ViewUpdates updates, Duration lastUsedResolution, RegistryMetrics metrics) {
-        Topology topology = new Topology();
+    /** @param streamsConfig the application's Kafka Streams configuration (the topology reads its own settings from it) */
+    public static Topology build(TopicSerdes serdes, ViewUpdates updates, Duration lastUsedResolution, RegistryMetrics metrics,
+                                 Properties streamsConfig) {
+        Topology topology = new Topology(new TopologyConfig(new StreamsConfig(streamsConfig)));
         for (ViewStores.View<?> view : ViewStores.ALL) {
             addView(topology, serdes, view, updates);
         }

@@ -59,7 +59,7 @@ class CommandProcessorTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "registry-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(RegistryTopology.build(serdes, new ViewUpdates(), Duration.ofMinutes(5),
-                new RegistryMetrics(new SimpleMeterRegistry())), props);
+                new RegistryMetrics(new SimpleMeterRegistry()), props), props);
         commands = driver.createInputTopic(TopicCatalog.REGISTRY_COMMANDS.name(), serdes.keySerializer(TopicCatalog.REGISTRY_COMMANDS),
                 serdes.valueSerializer(TopicCatalog.REGISTRY_COMMANDS));
         jobStatus = driver.createInputTopic(TopicCatalog.JOB_STATUS.name(), serdes.keySerializer(TopicCatalog.JOB_STATUS),
