@@ -1,11 +1,16 @@
 package io.radflow.launcher;
 
+import io.micrometer.core.instrument.Metrics;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.ConfigDefinition;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.lifecycle.ManagedService;
+import io.radflow.content.StorageConfig;
+import io.radflow.ingestion.OrthancBridge;
+import io.radflow.ingestion.OrthancBridgeConfig;
 import io.radflow.registry.RegistryConfig;
 import io.radflow.registry.RegistryService;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,9 +23,15 @@ final class DevServices {
     private DevServices() {
     }
 
-    static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(RegistryConfig.KEYS);
+    static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(StorageConfig.DEFINITION).and(RegistryConfig.KEYS)
+            .and(OrthancBridgeConfig.BRIDGE);
 
     static List<ManagedService> create(RadflowConfig config) {
-        return List.of(new RegistryService(config));
+        List<ManagedService> services = new ArrayList<>();
+        services.add(new RegistryService(config));
+        if (OrthancBridge.configured(config)) {
+            services.add(OrthancBridge.create(config, Metrics.globalRegistry));
+        }
+        return services;
     }
 }

@@ -1,5 +1,7 @@
 package io.radflow.launcher;
 
+import io.radflow.ingestion.OrthancBridgeCommand;
+import io.radflow.ingestion.UploadCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,6 +17,8 @@ import picocli.CommandLine.Spec;
             SchemasCommand.class,
             ConfigCommand.class,
             BenchCommand.class,
+            UploadCommand.class,
+            OrthancBridgeCommand.class,
             HelpCommand.class
         },
         footer = {"", "Every subcommand takes --bootstrap-servers (RADFLOW_KAFKA_BOOTSTRAP_SERVERS) and "

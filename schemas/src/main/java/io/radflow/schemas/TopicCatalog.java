@@ -4,6 +4,7 @@ import io.radflow.schemas.avro.ApiKey;
 import io.radflow.schemas.avro.CloneCode;
 import io.radflow.schemas.avro.CommandReply;
 import io.radflow.schemas.avro.DatasetUploadEvent;
+import io.radflow.schemas.avro.IngestionCursor;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobFailure;
 import io.radflow.schemas.avro.JobStatus;
@@ -62,6 +63,10 @@ public final class TopicCatalog {
             byte[].class, byte[].class, 1, Cleanup.DELETE, KEEP_DEFAULT,
             "Upload events the trigger could not use, byte for byte as consumed, with reason headers.");
 
+    public static final Topic<String, IngestionCursor> INGESTION_CURSORS = new Topic<>("ingestion-cursors",
+            String.class, IngestionCursor.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
+            "Source id -> how far that source (an Orthanc bridge) has published; committed in the same transaction as its events.");
+
     // The registry service's own topics: its command log and replies, and state that is not model settings.
     public static final Topic<String, RegistryCommand> REGISTRY_COMMANDS = new Topic<>("registry-commands",
             String.class, RegistryCommand.class, 3, Cleanup.DELETE, ONE_DAY,
@@ -80,7 +85,7 @@ public final class TopicCatalog {
             "SHA-256 of a clone code -> CloneCode: model, versions, creator (the code itself is never stored).");
 
     public static final List<Topic<?, ?>> ALL = List.of(MODEL_SETTINGS, PROJECT_SETTINGS, DATASET_UPLOADS,
-            INFERENCE_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ,
+            INFERENCE_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ, INGESTION_CURSORS,
             REGISTRY_COMMANDS, REGISTRY_COMMAND_REPLIES, REGISTRY_API_KEYS, REGISTRY_CLONE_CODES);
 
     public static Optional<Topic<?, ?>> byName(String name) {

@@ -30,6 +30,9 @@ public enum Reason {
     CONTENT_FETCH_TIMEOUT(true),
     UNREADABLE_DICOM(false),
 
+    // Ingestion sources (Orthanc and other upload systems)
+    SOURCE_UNAVAILABLE(true),
+
     // Models
     MODEL_LOAD_FAILED(false),
     MODEL_ERROR(false),
