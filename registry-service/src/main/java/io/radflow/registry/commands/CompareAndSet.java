@@ -21,20 +21,19 @@ final class CompareAndSet<T> {
     /** Attempts of one write against concurrent changes before answering 409. */
     static final int MAX_ATTEMPTS = 20;
 
-    /** How to read, key and write one kind of aggregate. */
-    interface Kind<T> {
-        String name();
+    /**
+     * How to read, key and write one kind of aggregate.
+     *
+     * @param commandKey the command key: the project the aggregate belongs to
+     */
+    record Kind<T>(String name, Function<String, Optional<T>> read, ToLongFunction<T> revision,
+                   Function<T, String> commandKey, Function<T, Object> putAction, RevisionWait awaitRevision) {
+    }
 
-        Optional<T> read(String id);
-
-        long revision(T value);
-
-        /** The command key: the project the aggregate belongs to. */
-        String commandKey(T value);
-
-        Object putAction(T value);
-
-        void awaitRevision(String id, long revision, Duration timeout);
+    /** Waits until the view shows an aggregate at a revision (0: gone). */
+    @FunctionalInterface
+    interface RevisionWait {
+        void await(String id, long revision, Duration timeout);
     }
 
     private final Kind<T> kind;
@@ -52,12 +51,12 @@ final class CompareAndSet<T> {
     /** Writes a new aggregate; {@code onNameTaken} explains a NAME_TAKEN answer. */
     T create(String id, T value, String issuedBy, Function<CommandReply, RegistryException> onTaken) {
         long started = System.nanoTime();
-        CommandReply reply = gateway.submit(kind.commandKey(value), issuedBy, 0, kind.putAction(value), timeout);
+        CommandReply reply = gateway.submit(kind.commandKey().apply(value), issuedBy, 0, kind.putAction().apply(value), timeout);
         switch (reply.getOutcome()) {
             case ACCEPTED -> {
-                kind.awaitRevision(id, reply.getRevision(), timeout);
+                kind.awaitRevision().await(id, reply.getRevision(), timeout);
                 metrics.writeConfirmed("create-" + kind.name(), Duration.ofNanos(System.nanoTime() - started));
-                return kind.read(id).orElseThrow();
+                return kind.read().apply(id).orElseThrow();
             }
             case NAME_TAKEN, REVISION_CONFLICT -> throw onTaken.apply(reply);
             default -> throw rejected(reply);
@@ -67,8 +66,8 @@ final class CompareAndSet<T> {
     T update(String id, OptionalLong ifMatch, UnaryOperator<T> change, String issuedBy) {
         long started = System.nanoTime();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            T current = kind.read(id).orElseThrow(() -> RegistryException.notFound(kind.name() + " " + id + " no longer exists"));
-            long revision = kind.revision(current);
+            T current = kind.read().apply(id).orElseThrow(() -> RegistryException.notFound(kind.name() + " " + id + " no longer exists"));
+            long revision = kind.revision().applyAsLong(current);
             if (ifMatch.isPresent() && ifMatch.getAsLong() != revision) {
                 throw new RegistryException(Reason.PRECONDITION_FAILED, "If-Match: " + kind.name() + " is at revision " + revision
                         + ", not " + ifMatch.getAsLong());
@@ -77,19 +76,19 @@ final class CompareAndSet<T> {
             if (next == current) {
                 return current;
             }
-            CommandReply reply = gateway.submit(kind.commandKey(current), issuedBy, revision, kind.putAction(next), timeout);
+            CommandReply reply = gateway.submit(kind.commandKey().apply(current), issuedBy, revision, kind.putAction().apply(next), timeout);
             switch (reply.getOutcome()) {
                 case ACCEPTED -> {
-                    kind.awaitRevision(id, reply.getRevision(), timeout);
+                    kind.awaitRevision().await(id, reply.getRevision(), timeout);
                     metrics.writeConfirmed("update-" + kind.name(), Duration.ofNanos(System.nanoTime() - started));
-                    return kind.read(id).orElseThrow();
+                    return kind.read().apply(id).orElseThrow();
                 }
                 case REVISION_CONFLICT -> {
                     if (ifMatch.isPresent()) {
                         throw new RegistryException(Reason.PRECONDITION_FAILED, "If-Match: " + kind.name()
                                 + " changed meanwhile (now at revision " + reply.getRevision() + ")");
                     }
-                    kind.awaitRevision(id, reply.getRevision(), timeout);
+                    kind.awaitRevision().await(id, reply.getRevision(), timeout);
                 }
                 case NAME_TAKEN -> throw RegistryException.alreadyExists(reply.getMessage());
                 case NOT_FOUND -> throw RegistryException.notFound(kind.name() + " " + id + " no longer exists");

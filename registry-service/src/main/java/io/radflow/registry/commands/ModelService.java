@@ -43,37 +43,8 @@ public final class ModelService {
         this.gateway = gateway;
         this.clock = clock;
         this.timeout = timeout;
-        this.writes = new CompareAndSet<>(new CompareAndSet.Kind<>() {
-            @Override
-            public String name() {
-                return "model";
-            }
-
-            @Override
-            public Optional<ModelSettings> read(String id) {
-                return view.model(id);
-            }
-
-            @Override
-            public long revision(ModelSettings value) {
-                return value.getRevision();
-            }
-
-            @Override
-            public String commandKey(ModelSettings value) {
-                return value.getProjectId();
-            }
-
-            @Override
-            public Object putAction(ModelSettings value) {
-                return new PutModel(value);
-            }
-
-            @Override
-            public void awaitRevision(String id, long revision, Duration t) {
-                view.awaitModel(id, revision, t);
-            }
-        }, gateway, timeout, metrics);
+        this.writes = new CompareAndSet<>(new CompareAndSet.Kind<ModelSettings>("model", view::model, ModelSettings::getRevision,
+                ModelSettings::getProjectId, PutModel::new, view::awaitModel), gateway, timeout, metrics);
     }
 
     public Clock clock() {

@@ -36,37 +36,9 @@ public final class ProjectService {
         this.view = view;
         this.clock = clock;
         this.defaultSite = defaultSite;
-        this.writes = new CompareAndSet<>(new CompareAndSet.Kind<>() {
-            @Override
-            public String name() {
-                return "project";
-            }
-
-            @Override
-            public Optional<ProjectSettings> read(String id) {
-                return view.project(id);
-            }
-
-            @Override
-            public long revision(ProjectSettings value) {
-                return value.getRevision();
-            }
-
-            @Override
-            public String commandKey(ProjectSettings value) {
-                return value.getProjectId();
-            }
-
-            @Override
-            public Object putAction(ProjectSettings value) {
-                return new PutProject(value);
-            }
-
-            @Override
-            public void awaitRevision(String id, long revision, Duration t) {
-                view.awaitProject(id, revision, t);
-            }
-        }, gateway, timeout, metrics);
+        this.writes = new CompareAndSet<>(new CompareAndSet.Kind<ProjectSettings>("project", view::project,
+                ProjectSettings::getRevision, ProjectSettings::getProjectId, PutProject::new, view::awaitProject),
+                gateway, timeout, metrics);
     }
 
     public ProjectSettings create(Caller caller, String projectId, ProjectChange change) {
