@@ -107,15 +107,7 @@ public final class RegistryService implements ManagedService {
             RegistryMetrics metrics = new RegistryMetrics(prometheus);
             ViewUpdates updates = new ViewUpdates();
 
-            Properties streamsConfig = streamsProperties();
-            streams = new KafkaStreams(RegistryTopology.build(serdes, updates, config.get(RegistryConfig.LAST_USED_RESOLUTION), metrics,
-                    streamsConfig), streamsConfig);
-            startStreams();
-            resources.add(new KafkaStreamsMetrics(streams));
-            ((KafkaStreamsMetrics) resources.get(resources.size() - 1)).bindTo(prometheus);
-
-            RegistryView view = new RegistryView(RegistryView.storesOf(streams), updates);
-            metrics.viewSize(view::modelCount);
+            // The writer and the reply consumer do not need the streams application: set them up first.
             TopicWriter writer = new TopicWriter(config, serdes);
             resources.add(writer);
             KafkaClientMetrics producerMetrics = new KafkaClientMetrics(writer.producer());
@@ -123,6 +115,16 @@ public final class RegistryService implements ManagedService {
             resources.add(producerMetrics);
             gateway = new CommandGateway(config, serdes, writer, metrics);
             resources.add(gateway);
+
+            Properties streamsConfig = streamsProperties();
+            streams = new KafkaStreams(RegistryTopology.build(serdes, updates, config.get(RegistryConfig.LAST_USED_RESOLUTION), metrics,
+                    streamsConfig), streamsConfig);
+            startStreams();
+            KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(prometheus);
+            resources.add(streamsMetrics);
+            RegistryView view = new RegistryView(RegistryView.storesOf(streams), updates);
+            metrics.viewSize(view::modelCount);
 
             Clock clock = Clock.systemUTC();
             Duration timeout = config.get(RegistryConfig.WRITE_TIMEOUT);
@@ -163,6 +165,7 @@ public final class RegistryService implements ManagedService {
     private void startStreams() throws InterruptedException {
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
+            log.info("registry streams state {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                 running.countDown();
             }

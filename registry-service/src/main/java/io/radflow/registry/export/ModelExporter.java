@@ -11,7 +11,6 @@ import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ModelVersion;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,15 +111,6 @@ public final class ModelExporter {
             } catch (IOException ignored) {
                 // scratch space
             }
-        }
-    }
-
-    /** Writes a finished export to {@code out} and deletes it. */
-    public static void sendAndDelete(Path zipFile, OutputStream out) throws IOException {
-        try {
-            Files.copy(zipFile, out);
-        } finally {
-            deleteQuietly(zipFile);
         }
     }
 
