@@ -1,7 +1,7 @@
 package io.radflow.registry;
 
-import io.radflow.common.error.Reason;
 import io.radflow.common.error.RadflowException;
+import io.radflow.common.error.Reason;
 
 /**
  * A request the registry refuses or cannot complete. The REST layer turns the reason into an HTTP

@@ -1,11 +1,11 @@
 package io.radflow.registry;
 
-import io.radflow.schemas.Topic;
-import io.radflow.schemas.TopicCatalog;
-import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemaregistry.HttpSchemaRegistryClient;
 import io.radflow.schemaregistry.SchemaRegistrySettings;
 import io.radflow.schemaregistry.serde.TopicSerdes;
+import io.radflow.schemas.Topic;
+import io.radflow.schemas.TopicCatalog;
+import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.testsupport.TestStack;
 import java.net.URI;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.radflow.registry.commands;
 
-import io.radflow.schemas.TopicCatalog;
-import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.registry.view.ViewStores;
+import io.radflow.schemaregistry.serde.TopicSerdes;
+import io.radflow.schemas.TopicCatalog;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;

@@ -1,8 +1,8 @@
 package io.radflow.registry.view;
 
+import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.schemas.Topic;
 import io.radflow.schemas.TopicCatalog;
-import io.radflow.schemaregistry.serde.TopicSerdes;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
