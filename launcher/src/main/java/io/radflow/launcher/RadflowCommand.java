@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
         description = "Event-driven inference pipeline for medical imaging on Apache Kafka.",
         subcommands = {
             DevCommand.class,
+            RegistryServiceCommand.class,
             SchemasCommand.class,
             ConfigCommand.class,
             BenchCommand.class,
