@@ -14,12 +14,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serializer;
 
 /** The Kafka clients of the sources: idempotent producers (transactional for the bridge) serializing with {@link TopicSerdes}. */
-final class IngestionKafka {
+public final class IngestionKafka {
 
     private IngestionKafka() {
     }
 
-    static TopicSerdes serdes(RadflowConfig config) {
+    public static TopicSerdes serdes(RadflowConfig config) {
         return TopicSerdes.from(new HttpSchemaRegistryClient(SchemaRegistrySettings.from(config)), config);
     }
 
@@ -28,7 +28,7 @@ final class IngestionKafka {
      * {@code transactionalId} is set. One producer writes several catalog topics (the bridge sends
      * events and its cursor in one transaction), so values are serialized by their topic's serde.
      */
-    static KafkaProducer<String, SpecificRecord> producer(RadflowConfig config, TopicSerdes serdes, String clientId,
+    public static KafkaProducer<String, SpecificRecord> producer(RadflowConfig config, TopicSerdes serdes, String clientId,
                                                           String transactionalId) {
         Map<String, Object> props = KafkaClientProperties.base(config);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);

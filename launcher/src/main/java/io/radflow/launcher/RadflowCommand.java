@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
         description = "Event-driven inference pipeline for medical imaging on Apache Kafka.",
         subcommands = {
             DevCommand.class,
+            DemoCommand.class,
+            PredictionsCommand.class,
             RegistryServiceCommand.class,
             SchemasCommand.class,
             ConfigCommand.class,

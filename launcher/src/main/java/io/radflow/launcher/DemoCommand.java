@@ -1,0 +1,195 @@
+package io.radflow.launcher;
+
+import io.radflow.common.cli.ConnectionOptions;
+import io.radflow.common.cli.DevStackState;
+import io.radflow.common.lifecycle.ManagedService;
+import io.radflow.common.lifecycle.ShutdownLatch;
+import io.radflow.content.StorageConfig;
+import io.radflow.demo.Demo;
+import io.radflow.demo.DemoReport;
+import io.radflow.demo.PipelineWatcher;
+import io.radflow.devstack.DevStack;
+import io.radflow.schemas.avro.Scope;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./radflow demo}: the whole pipeline on sample data in one command. Starts the embedded
+ * stack and every service, registers the bundled models through the REST API, uploads the
+ * sample studies through the uploader, shows progress per stage, prints a summary and writes the
+ * predictions as JSON lines. Exit code 0 when every study got predictions at every scope.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the whole pipeline on sample data: embedded stack, all services, bundled models (ONNX at instance "
+                + "scope, MD.ai-style Python packages at series and study scope), sample studies through the uploader.",
+            "Prints progress and a summary, writes the predictions as JSON lines, exits 0 when every study has predictions at every scope."})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Where to write the predictions as JSON lines (default: .radflow/demo-predictions.jsonl in the checkout).")
+    Path output;
+
+    @Option(names = "--samples", paramLabel = "PATH", arity = "1..*",
+            description = "DICOM files or folders to upload instead of pydicom's test tree (the bundled phantom study is always uploaded).")
+    List<Path> samples = List.of();
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "How long to wait for every job to finish (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--keep-running", description = "Leave the stack and services up after the summary, until Ctrl-C.")
+    boolean keepRunning;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path home = DevStackState.home();
+        Path predictions = output != null ? output : home.resolve(".radflow").resolve("demo-predictions.jsonl");
+        Path work = Files.createTempDirectory("radflow-demo-");
+        // The demo's content and artifacts live in its own scratch space unless told otherwise.
+        connection.set(StorageConfig.CONTENT_STORE_DIR.name(), work.resolve("content").toString());
+        connection.set(StorageConfig.ARTIFACT_STORE_DIR.name(), work.resolve("artifacts").toString());
+        ShutdownLatch shutdown = keepRunning ? new ShutdownLatch() : null;
+        long t0 = System.nanoTime();
+        try {
+            out.println("Starting the pipeline (Kafka, schema registry, registry service, trigger, worker)...");
+            out.flush();
+            DemoReport report;
+            try (Pipeline pipeline = Pipeline.start(connection, DevStack.Options.defaults())) {
+                Map<String, String> endpoints = pipeline.endpoints();
+                out.printf("Pipeline up in %.1f s.%n", (System.nanoTime() - t0) / 1e9);
+                out.flush();
+                report = Demo.run(new Demo.Options(pipeline.config(), URI.create(endpoints.get("registry-service.url")),
+                        endpoints.get("registry-service.admin-key"), work, samples, predictions, Duration.ofSeconds(timeoutSeconds)),
+                        new ProgressPrinter(out));
+                out.println();
+                out.println("Summary");
+                report.summaryLines().forEach(l -> out.println("  " + l));
+                out.printf("Finished in %.1f s.%n", (System.nanoTime() - t0) / 1e9);
+                out.flush();
+                if (keepRunning) {
+                    DevStackState.write(home, endpoints);
+                    out.println();
+                    out.println("Still running (--keep-running). Press Ctrl-C to stop.");
+                    out.println("  Registry REST API: " + endpoints.get("registry-service.url"));
+                    out.println("  Admin API key:     " + endpoints.get("registry-service.admin-key"));
+                    out.println("  Kafka:             " + endpoints.get("kafka.bootstrap.servers"));
+                    out.println("  Schema registry:   " + endpoints.get("schema.registry.url"));
+                    for (ManagedService service : pipeline.services()) {
+                        service.endpoints().forEach((label, value) -> {
+                            if (label.contains("metrics")) {
+                                out.printf("  %-18s %s%n", service.name() + " " + label + ":", value);
+                            }
+                        });
+                    }
+                    out.println("  Follow predictions: ./radflow predictions --follow");
+                    out.flush();
+                    shutdown.await();
+                }
+            }
+            return report.success() ? 0 : 1;
+        } finally {
+            if (keepRunning) {
+                DevStackState.clear(home);
+                shutdown.closed();
+            }
+            deleteRecursively(work);
+        }
+    }
+
+    /** Prints the demo's stages, and one progress line whenever the pipeline moved (at most every second). */
+    private static final class ProgressPrinter implements Demo.Listener {
+
+        private final PrintWriter out;
+        private final boolean terminal = System.console() != null;
+        private String last = "";
+        private long lastPrinted;
+
+        ProgressPrinter(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void stage(String message) {
+            endLine();
+            out.println(message);
+            out.flush();
+        }
+
+        @Override
+        public void progress(PipelineWatcher.Snapshot s, Map<Scope, Integer> expected) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  uploads %d instances + %d markers | jobs done",
+                    s.instancesUploaded(), s.markers()));
+            for (Scope scope : Scope.values()) {
+                line.append(String.format(Locale.ROOT, " %s %d/%d", scope.name().toLowerCase(Locale.ROOT),
+                        s.jobsDone().getOrDefault(scope, 0), expected.getOrDefault(scope, 0)));
+            }
+            line.append(String.format(Locale.ROOT, " | predictions %d | dead letters %d", s.predictions(), s.deadLetters()));
+            String text = line.toString();
+            long now = System.nanoTime();
+            if (text.equals(last) || now - lastPrinted < 1_000_000_000L && !complete(s, expected)) {
+                return;
+            }
+            last = text;
+            lastPrinted = now;
+            if (terminal) {
+                out.print("\r" + text);
+            } else {
+                out.println(text);
+            }
+            out.flush();
+        }
+
+        private static boolean complete(PipelineWatcher.Snapshot s, Map<Scope, Integer> expected) {
+            return expected.entrySet().stream().allMatch(e -> s.jobsDone().getOrDefault(e.getKey(), 0) >= e.getValue());
+        }
+
+        private void endLine() {
+            if (terminal && !last.isEmpty()) {
+                out.println();
+                last = "";
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException ignored) {
+            // scratch space in /tmp
+        }
+    }
+}
