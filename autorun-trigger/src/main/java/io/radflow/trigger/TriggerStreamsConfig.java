@@ -1,0 +1,29 @@
+package io.radflow.trigger;
+
+import io.radflow.common.config.RadflowConfig;
+import io.radflow.common.kafka.KafkaClientProperties;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** Kafka Streams properties of the trigger, from its configuration. */
+public final class TriggerStreamsConfig {
+
+    private TriggerStreamsConfig() {
+    }
+
+    public static Properties properties(RadflowConfig config) {
+        Properties p = new Properties();
+        p.putAll(KafkaClientProperties.base(config));
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(TriggerConfig.APPLICATION_ID));
+        // Jobs, state changes and consumed offsets commit in one transaction: no job lost or duplicated.
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(TriggerConfig.STREAM_THREADS));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(TriggerConfig.COMMIT_INTERVAL).toMillis());
+        config.find(TriggerConfig.STATE_DIR).ifPresent(dir -> p.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
+        // A new deployment processes the uploads already on the topic; settings history decides which get jobs.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.putAll(config.passThrough(TriggerConfig.STREAMS_PREFIX));
+        return p;
+    }
+}
