@@ -18,6 +18,8 @@ public final class TriggerStreamsConfig {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(TriggerConfig.APPLICATION_ID));
         // Jobs, state changes and consumed offsets commit in one transaction: no job lost or duplicated.
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Kafka 5 default: failures in the global settings processors go through the same handler.
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(TriggerConfig.STREAM_THREADS));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(TriggerConfig.COMMIT_INTERVAL).toMillis());
         config.find(TriggerConfig.STATE_DIR).ifPresent(dir -> p.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));

@@ -6,14 +6,16 @@ import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ProjectSettings;
+import io.radflow.common.config.ConfigSource;
+import io.radflow.common.config.RadflowConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
@@ -47,11 +49,10 @@ final class TriggerTestDriver implements AutoCloseable {
 
     TriggerTestDriver(Path stateDir, TriggerSettings settings) {
         serdes = new TopicSerdes(new InMemorySchemaRegistryClient(), true);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trigger-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // The trigger's own Streams properties; the driver never connects to these addresses.
+        Properties props = TriggerStreamsConfig.properties(RadflowConfig.load(TriggerConfig.DEFINITION, ConfigSource.of("test", Map.of(
+                "kafka.bootstrap.servers", "unused:9092", "schema.registry.url", "http://unused:8081",
+                "trigger.state.dir", stateDir.toString()))));
         driver = new TopologyTestDriver(TriggerTopology.build(new StreamsBuilder(), topics, settings, serdes,
                 new TriggerMetrics(meters)), props, START);
         uploads = driver.createInputTopic(topics.uploads().name(), Serdes.String().serializer(), serdes.valueSerializer(topics.uploads()));

@@ -4,7 +4,9 @@ import java.util.Comparator;
 
 /**
  * Orders DICOM UIDs component by component, numerically where both components are digits, so
- * {@code 1.2.9} comes before {@code 1.2.10} (plain string order would put it after).
+ * {@code 1.2.9} comes before {@code 1.2.10} (plain string order would put it after). UIDs equal
+ * as numbers but written differently ({@code 1.2.009}) fall back to string order, so the order
+ * is total and deterministic.
  */
 public final class UidOrder implements Comparator<String> {
 
@@ -28,11 +30,17 @@ public final class UidOrder implements Comparator<String> {
     }
 
     private static int component(String a, String b) {
-        if (digits(a) && digits(b)) {
+        boolean da = digits(a);
+        boolean db = digits(b);
+        if (da && db) {
             String na = stripZeros(a);
             String nb = stripZeros(b);
             int c = Integer.compare(na.length(), nb.length());
             return c != 0 ? c : na.compareTo(nb);
+        }
+        if (da != db) {
+            // Non-conforming components (letters) sort after every number.
+            return da ? -1 : 1;
         }
         return a.compareTo(b);
     }
