@@ -6,6 +6,7 @@ import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
+import io.radflow.common.kafka.KafkaClientProperties;
 import io.radflow.common.lifecycle.ManagedService;
 import io.radflow.common.metrics.MetricsEndpoint;
 import io.radflow.common.metrics.MetricsSetup;
@@ -13,9 +14,14 @@ import io.radflow.schemaregistry.HttpSchemaRegistryClient;
 import io.radflow.schemaregistry.SchemaRegistrySettings;
 import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.schemas.TopicProvisioner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -42,6 +48,7 @@ public final class AutorunTriggerService implements ManagedService {
     private KafkaStreamsMetrics streamsMetrics;
     private KafkaStreams streams;
     private MetricsEndpoint endpoint;
+    private Path temporaryStateDir;
     private boolean closed;
 
     public AutorunTriggerService(RadflowConfig config) {
@@ -64,13 +71,18 @@ public final class AutorunTriggerService implements ManagedService {
         registryClient = new HttpSchemaRegistryClient(SchemaRegistrySettings.from(config));
         meterRegistry = MetricsSetup.prometheusRegistry(name());
         TriggerMetrics metrics = new TriggerMetrics(meterRegistry);
-        try (Admin admin = Admin.create(io.radflow.common.kafka.KafkaClientProperties.base(config))) {
+        try (Admin admin = Admin.create(KafkaClientProperties.base(config))) {
             // Replication factor -1: the broker's default. Existing topics are left as they are.
             TopicProvisioner.ensure(admin, topics.all(), (short) -1);
         }
         Topology topology = TriggerTopology.build(new StreamsBuilder(), topics, settings,
                 TopicSerdes.from(registryClient, config), metrics);
-        streams = new KafkaStreams(topology, TriggerStreamsConfig.properties(config));
+        Path stateDir = config.find(TriggerConfig.STATE_DIR).orElse(null);
+        if (stateDir == null) {
+            temporaryStateDir = Files.createTempDirectory("radflow-trigger-");
+            stateDir = temporaryStateDir;
+        }
+        streams = new KafkaStreams(topology, TriggerStreamsConfig.properties(config, stateDir));
         streams.setUncaughtExceptionHandler(TriggerFailures::respond);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meterRegistry);
@@ -147,6 +159,17 @@ public final class AutorunTriggerService implements ManagedService {
         }
         if (registryClient != null) {
             registryClient.close();
+        }
+        if (temporaryStateDir != null) {
+            deleteRecursively(temporaryStateDir);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.warn("temporary state directory not removed dir={} error={}", dir, e.toString());
         }
     }
 

@@ -43,7 +43,7 @@ public final class TriggerConfig {
             "How often the trigger commits its transaction (exactly-once): the most a job waits to become visible to read_committed consumers.");
 
     public static final ConfigKey<Path> STATE_DIR = ConfigKey.optional("trigger.state.dir", ConfigType.PATH,
-            "Directory of the trigger's local state (RocksDB); unset: kafka-streams under the system temporary directory. State is rebuilt from changelog topics when lost.");
+            "Directory of the trigger's local state (RocksDB). Unset: a temporary directory removed at shutdown, so each start restores the state from its changelog topics; set it in production so a restart resumes without restoring.");
 
     /** Any Kafka Streams setting under this prefix passes through unchanged, e.g. trigger.streams.num.standby.replicas=1. */
     public static final String STREAMS_PREFIX = "trigger.streams.";

@@ -2,6 +2,7 @@ package io.radflow.trigger;
 
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.kafka.KafkaClientProperties;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -12,7 +13,8 @@ public final class TriggerStreamsConfig {
     private TriggerStreamsConfig() {
     }
 
-    public static Properties properties(RadflowConfig config) {
+    /** @param stateDir where the local state lives (the configured trigger.state.dir, or a temporary one) */
+    public static Properties properties(RadflowConfig config, Path stateDir) {
         Properties p = new Properties();
         p.putAll(KafkaClientProperties.base(config));
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(TriggerConfig.APPLICATION_ID));
@@ -22,7 +24,7 @@ public final class TriggerStreamsConfig {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(TriggerConfig.STREAM_THREADS));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(TriggerConfig.COMMIT_INTERVAL).toMillis());
-        config.find(TriggerConfig.STATE_DIR).ifPresent(dir -> p.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // A new deployment processes the uploads already on the topic; settings history decides which get jobs.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.putAll(config.passThrough(TriggerConfig.STREAMS_PREFIX));

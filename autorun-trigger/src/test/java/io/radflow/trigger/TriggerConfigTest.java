@@ -27,11 +27,12 @@ class TriggerConfigTest {
     @Test
     void shouldRunExactlyOnceWithItsDefaults() {
         RadflowConfig config = load(Map.of(), Map.of());
-        Properties p = TriggerStreamsConfig.properties(config);
+        Properties p = TriggerStreamsConfig.properties(config, java.nio.file.Path.of("/var/lib/radflow/trigger"));
 
         assertThat(p).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "radflow-autorun-trigger")
-                .containsEntry("bootstrap.servers", "localhost:9092");
+                .containsEntry("bootstrap.servers", "localhost:9092")
+                .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/radflow/trigger");
         assertThat(TriggerSettings.from(config).quietPeriod()).isEqualTo(Duration.ofSeconds(60));
     }
 
@@ -39,7 +40,7 @@ class TriggerConfigTest {
     void shouldReadTheEnvironmentAndPassStreamsSettingsThrough() {
         RadflowConfig config = load(Map.of("trigger.streams.num.standby.replicas", "1"),
                 Map.of("RADFLOW_TRIGGER_QUIET_PERIOD", "5s", "RADFLOW_KAFKA_CLIENT_SECURITY_PROTOCOL", "SASL_SSL"));
-        Properties p = TriggerStreamsConfig.properties(config);
+        Properties p = TriggerStreamsConfig.properties(config, java.nio.file.Path.of("/var/lib/radflow/trigger"));
 
         assertThat(TriggerSettings.from(config).quietPeriod()).isEqualTo(Duration.ofSeconds(5));
         assertThat(p).containsEntry("num.standby.replicas", "1").containsEntry("security.protocol", "SASL_SSL");

@@ -50,9 +50,9 @@ final class TriggerTestDriver implements AutoCloseable {
     TriggerTestDriver(Path stateDir, TriggerSettings settings) {
         serdes = new TopicSerdes(new InMemorySchemaRegistryClient(), true);
         // The trigger's own Streams properties; the driver never connects to these addresses.
-        Properties props = TriggerStreamsConfig.properties(RadflowConfig.load(TriggerConfig.DEFINITION, ConfigSource.of("test", Map.of(
-                "kafka.bootstrap.servers", "unused:9092", "schema.registry.url", "http://unused:8081",
-                "trigger.state.dir", stateDir.toString()))));
+        RadflowConfig config = RadflowConfig.load(TriggerConfig.DEFINITION, ConfigSource.of("test", Map.of(
+                "kafka.bootstrap.servers", "unused:9092", "schema.registry.url", "http://unused:8081")));
+        Properties props = TriggerStreamsConfig.properties(config, stateDir);
         driver = new TopologyTestDriver(TriggerTopology.build(new StreamsBuilder(), topics, settings, serdes,
                 new TriggerMetrics(meters)), props, START);
         uploads = driver.createInputTopic(topics.uploads().name(), Serdes.String().serializer(), serdes.valueSerializer(topics.uploads()));

@@ -4,6 +4,8 @@ import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.ConfigDefinition;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.lifecycle.ManagedService;
+import io.radflow.trigger.AutorunTriggerService;
+import io.radflow.trigger.TriggerConfig;
 import java.util.List;
 
 /**
@@ -16,9 +18,9 @@ final class DevServices {
     private DevServices() {
     }
 
-    static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION;
+    static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(TriggerConfig.KEYS);
 
     static List<ManagedService> create(RadflowConfig config) {
-        return List.of();
+        return List.of(new AutorunTriggerService(config));
     }
 }

@@ -1,5 +1,6 @@
 package io.radflow.launcher;
 
+import io.radflow.trigger.AutorunTriggerCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Spec;
         description = "Event-driven inference pipeline for medical imaging on Apache Kafka.",
         subcommands = {
             DevCommand.class,
+            AutorunTriggerCommand.class,
             SchemasCommand.class,
             ConfigCommand.class,
             BenchCommand.class,
