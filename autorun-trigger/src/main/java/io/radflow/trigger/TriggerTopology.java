@@ -7,6 +7,7 @@ import io.radflow.trigger.group.InstanceRecordSerde;
 import io.radflow.trigger.settings.ModelHistorySerde;
 import io.radflow.trigger.settings.ModelSettingsUpdater;
 import io.radflow.trigger.settings.ProjectSettingsUpdater;
+import io.radflow.trigger.settings.SettingsVersion;
 import io.radflow.trigger.upload.UploadDecoder;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -36,17 +37,19 @@ public final class TriggerTopology {
     private TriggerTopology() {
     }
 
-    /** Adds the trigger to {@code builder}; {@link #build} is the usual entry point. */
-    public static void addTo(StreamsBuilder builder, TriggerTopics topics, TriggerSettings settings, TopicSerdes serdes,
-                             TriggerMetrics metrics) {
+    private static void addSettingsStores(StreamsBuilder builder, TriggerTopics topics, TriggerSettings settings, TopicSerdes serdes,
+                                          TriggerMetrics metrics, SettingsVersion version) {
+        // StreamsBuilder.addGlobalStore (unlike Topology's) runs the processors again when it restores
+        // the stores, so they hold histories rather than raw topic records.
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TriggerStores.MODEL_SETTINGS), Serdes.String(),
                         new ModelHistorySerde()).withLoggingDisabled(),
                 topics.modelSettings().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
                 () -> new ModelSettingsUpdater(topics.modelSettings().name(), serdes.valueDeserializer(topics.modelSettings()),
-                        settings.settingsHistory(), metrics));
+                        settings.settingsHistory(), metrics, version));
+        // Small and read for every upload: in memory, rebuilt from the topic at each start.
         builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TriggerStores.PROJECTS), Serdes.String(),
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TriggerStores.PROJECTS), Serdes.String(),
                         Serdes.String()).withLoggingDisabled(),
                 topics.projectSettings().name(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
                 () -> new ProjectSettingsUpdater(topics.projectSettings().name(), serdes.valueDeserializer(topics.projectSettings()),
@@ -55,13 +58,14 @@ public final class TriggerTopology {
 
     public static Topology build(StreamsBuilder builder, TriggerTopics topics, TriggerSettings settings, TopicSerdes serdes,
                                  TriggerMetrics metrics) {
-        addTo(builder, topics, settings, serdes, metrics);
+        SettingsVersion version = new SettingsVersion();
+        addSettingsStores(builder, topics, settings, serdes, metrics, version);
         Topology topology = builder.build();
         topology.addSource(UPLOADS_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.uploads().name());
         topology.addProcessor(DECODER, () -> new UploadDecoder(topics.uploads().name(),
                 serdes.valueDeserializer(topics.uploads()), AUTO_RUN, DLQ_SINK, metrics), UPLOADS_SOURCE);
-        topology.addProcessor(AUTO_RUN, () -> new AutoRunProcessor(settings, metrics), DECODER);
+        topology.addProcessor(AUTO_RUN, () -> new AutoRunProcessor(settings, metrics, version), DECODER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TriggerStores.INSTANCES),
                 Serdes.String(), new InstanceRecordSerde()).withCachingEnabled(), AUTO_RUN);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TriggerStores.GROUPS),

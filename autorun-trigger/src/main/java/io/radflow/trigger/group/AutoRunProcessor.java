@@ -13,9 +13,12 @@ import io.radflow.trigger.TriggerStores;
 import io.radflow.trigger.job.JobFactory;
 import io.radflow.trigger.settings.EligibleModel;
 import io.radflow.trigger.settings.ModelCatalog;
+import io.radflow.trigger.settings.SettingsVersion;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -48,9 +51,20 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
     private static final StringSerializer KEYS = new StringSerializer();
     /** Most due groups handled per kind and punctuation; the rest wait for the next one. */
     private static final int PUNCTUATION_BATCH = 10_000;
+    /** Groups without models remembered in memory, so their uploads skip the group store. */
+    private static final int IDLE_GROUPS_CACHED = 10_000;
 
     private final TriggerSettings settings;
     private final TriggerMetrics metrics;
+    private final SettingsVersion settingsVersion;
+    /** Idle group key -> the lastActivityAt stored for it (see {@link #addToGroup}). */
+    private final Map<String, Long> idleGroups = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > IDLE_GROUPS_CACHED;
+        }
+    };
+    private long activityGranularity;
     private ProcessorContext<String, InferenceJob> context;
     private KeyValueStore<String, InstanceRecord> instances;
     private KeyValueStore<String, GroupState> groups;
@@ -60,9 +74,10 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
     private long pendingGroups;
     private Cancellable punctuator;
 
-    public AutoRunProcessor(TriggerSettings settings, TriggerMetrics metrics) {
+    public AutoRunProcessor(TriggerSettings settings, TriggerMetrics metrics, SettingsVersion settingsVersion) {
         this.settings = settings;
         this.metrics = metrics;
+        this.settingsVersion = settingsVersion;
     }
 
     @Override
@@ -71,7 +86,9 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
         this.instances = context.getStateStore(TriggerStores.INSTANCES);
         this.groups = context.getStateStore(TriggerStores.GROUPS);
         this.due = new DueIndex(context.getStateStore(TriggerStores.DUE));
-        this.catalog = new ModelCatalog(context.getStateStore(TriggerStores.MODEL_SETTINGS));
+        this.catalog = new ModelCatalog(context.getStateStore(TriggerStores.MODEL_SETTINGS), settingsVersion);
+        // An idle study's last activity is rewritten at most once per 1% of the retention period.
+        this.activityGranularity = Math.max(1000, settings.groupRetention().toMillis() / 100);
         this.taskId = context.taskId().toString();
         this.pendingGroups = due.count(DueIndex.Kind.QUIET);
         metrics.pendingGroups(taskId, pendingGroups);
@@ -117,7 +134,23 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
 
     private void addToGroup(GroupKey key, DatasetUploadEvent event, List<EligibleModel> models, Integer expectedCount,
                             long uploadedAt, long now) {
+        String storeKey = key.storeKey();
+        Long idleSince = idleGroups.get(storeKey);
+        if (idleSince != null && (!key.isStudy() || now - idleSince < activityGranularity)) {
+            // Idle: no model waits for this group, and the study's retention clock is fresh enough.
+            return;
+        }
         GroupState g = load(key);
+        if (g.opened() && g.models().isEmpty()) {
+            // Nothing was eligible when the group opened, so nothing ever will be: only the study's
+            // retention clock matters, and only coarsely.
+            if (key.isStudy() && now - g.lastActivityAt >= activityGranularity) {
+                g.lastActivityAt = now;
+                save(key, g, now, false);
+            }
+            idleGroups.put(storeKey, g.lastActivityAt);
+            return;
+        }
         if (!g.opened()) {
             List<PinnedModel> attached = new ArrayList<>();
             for (EligibleModel m : models) {
@@ -130,6 +163,9 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
         CompletionRules.instanceAdded(g, expectedCount, now);
         CompletionRules.completeOnEvent(g).ifPresent(trigger -> emit(key, g, trigger, uploadedAt, now));
         save(key, g, now, false);
+        if (g.models().isEmpty()) {
+            idleGroups.put(storeKey, g.lastActivityAt);
+        }
     }
 
     private void onMarker(DatasetUploadEvent event, UploadCompleted marker) {
@@ -137,6 +173,8 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
         GroupKey study = GroupKey.study(event.getProjectId(), event.getStudyInstanceUid());
         GroupKey key = marker.getLevel() == CompletionLevel.SERIES
                 ? GroupKey.series(event.getProjectId(), event.getStudyInstanceUid(), marker.getSeriesInstanceUid()) : study;
+        idleGroups.remove(key.storeKey());
+        idleGroups.remove(study.storeKey());
         GroupState g = load(key);
         if (!CompletionRules.markerArrived(g, event.getEventId(), marker.getInstanceCount(), now)) {
             metrics.upload("duplicate-marker");
@@ -291,6 +329,7 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
                 unschedule(kv.value.dueKey);
             }
             groups.delete(kv.key);
+            idleGroups.remove(kv.key);
         }
         metrics.groupsExpired(studyGroups.size());
         log.debug("study expired studyUid={} groups={} instances={}", study.studyUid(), studyGroups.size(), instanceKeys.size());

@@ -38,7 +38,18 @@ public final class DueIndex {
     }
 
     public static String key(Kind kind, long at, String groupKey) {
-        return kind.tag + String.format("%019d", Math.max(0, at)) + StoreKeys.SEPARATOR + groupKey;
+        return new StringBuilder(21 + groupKey.length()).append(kind.tag).append(padded(at)).append(StoreKeys.SEPARATOR)
+                .append(groupKey).toString();
+    }
+
+    /** The due time of an index key. */
+    public static long timeOf(String dueKey) {
+        return Long.parseLong(dueKey, 1, 20, 10);
+    }
+
+    private static String padded(long at) {
+        String digits = Long.toString(Math.max(0, at));
+        return "0".repeat(19 - digits.length()) + digits;
     }
 
     public static Kind kindOf(String dueKey) {
@@ -57,8 +68,7 @@ public final class DueIndex {
     public List<KeyValue<String, String>> due(Kind kind, long now, int limit) {
         List<KeyValue<String, String>> due = new ArrayList<>();
         // Every key due at or before now sorts below "<kind><now + 1>".
-        try (KeyValueIterator<String, String> it = store.range(kind.tag + String.format("%019d", 0),
-                kind.tag + String.format("%019d", now + 1))) {
+        try (KeyValueIterator<String, String> it = store.range(kind.tag + padded(0), kind.tag + padded(now + 1))) {
             while (it.hasNext() && due.size() < limit) {
                 due.add(it.next());
             }

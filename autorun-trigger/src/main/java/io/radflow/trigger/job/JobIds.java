@@ -16,17 +16,21 @@ import java.util.List;
  */
 public final class JobIds {
 
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(JobIds::sha256);
+
     private JobIds() {
     }
 
     public static String of(String modelId, int version, Scope scope, String scopeUid, Collection<String> sopInstanceUids) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = SHA256.get();
+        sha.reset();
         field(sha, modelId);
         field(sha, Integer.toString(version));
         field(sha, scope.name());
         field(sha, scopeUid);
         // A set: order and duplicates must not change the id.
-        List<String> sorted = sopInstanceUids.stream().distinct().sorted().toList();
+        List<String> sorted = sopInstanceUids.size() == 1 ? List.copyOf(sopInstanceUids)
+                : sopInstanceUids.stream().distinct().sorted().toList();
         field(sha, Integer.toString(sorted.size()));
         for (String uid : sorted) {
             field(sha, uid);

@@ -32,13 +32,16 @@ public final class ModelSettingsUpdater implements Processor<String, byte[], Voi
     private final Deserializer<ModelSettings> deserializer;
     private final Duration retention;
     private final TriggerMetrics metrics;
+    private final SettingsVersion version;
     private KeyValueStore<String, ModelHistory> store;
 
-    public ModelSettingsUpdater(String topic, Deserializer<ModelSettings> deserializer, Duration retention, TriggerMetrics metrics) {
+    public ModelSettingsUpdater(String topic, Deserializer<ModelSettings> deserializer, Duration retention, TriggerMetrics metrics,
+                                SettingsVersion version) {
         this.topic = topic;
         this.deserializer = deserializer;
         this.retention = retention;
         this.metrics = metrics;
+        this.version = version;
     }
 
     @Override
@@ -59,6 +62,7 @@ public final class ModelSettingsUpdater implements Processor<String, byte[], Voi
                 String projectId = entry.value.latest().map(ModelSnapshot::projectId).orElseThrow();
                 store.put(entry.key, entry.value.append(ModelSnapshot.purged(projectId, record.timestamp()), retention));
             }
+            version.changed();
             log.info("model purged modelId={}", modelId);
             return;
         }
@@ -88,6 +92,7 @@ public final class ModelSettingsUpdater implements Processor<String, byte[], Voi
         if (updated != existing) {
             store.put(key, updated);
         }
+        version.changed();
     }
 
     /** Every project's history of this model; rare (purges, new models), so a full scan is fine. */

@@ -53,9 +53,10 @@ class ModelSettingsUpdaterTest {
                 new ModelHistorySerde()).withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
-        updater = new ModelSettingsUpdater("model-settings", deserializer, Duration.ofDays(14), new TriggerMetrics(meters));
+        SettingsVersion version = new SettingsVersion();
+        updater = new ModelSettingsUpdater("model-settings", deserializer, Duration.ofDays(14), new TriggerMetrics(meters), version);
         updater.init(context);
-        catalog = new ModelCatalog(store);
+        catalog = new ModelCatalog(store, version);
     }
 
     private void send(String key, ModelSettings settings) {
