@@ -66,8 +66,9 @@ public final class TriggerTopology {
         topology.addProcessor(DECODER, () -> new UploadDecoder(topics.uploads().name(),
                 serdes.valueDeserializer(topics.uploads()), AUTO_RUN, DLQ_SINK, metrics), UPLOADS_SOURCE);
         topology.addProcessor(AUTO_RUN, () -> new AutoRunProcessor(settings, metrics, version), DECODER);
+        // Each instance is written once: a cache would save no writes, only add work per upload.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TriggerStores.INSTANCES),
-                Serdes.String(), new InstanceRecordSerde()).withCachingEnabled(), AUTO_RUN);
+                Serdes.String(), new InstanceRecordSerde()), AUTO_RUN);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TriggerStores.GROUPS),
                 Serdes.String(), new GroupStateSerde()).withCachingEnabled(), AUTO_RUN);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TriggerStores.DUE),

@@ -30,8 +30,12 @@ public final class TriggerBenchCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--records", defaultValue = "100000", description = "Upload events to push through each (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--records", defaultValue = "50000", description = "Upload events to push through each contender (default: ${DEFAULT-VALUE}).")
     int records;
+
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Measured rounds after one warm-up round; the median is reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--instances-per-study", defaultValue = "200",
             description = "Instances per study; uploads are keyed by study (default: ${DEFAULT-VALUE}).")
@@ -40,7 +44,7 @@ public final class TriggerBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        TriggerBenchmark.Options options = new TriggerBenchmark.Options(records, instancesPerStudy);
+        TriggerBenchmark.Options options = new TriggerBenchmark.Options(records, instancesPerStudy, rounds);
         DevStack stack = null;
         try {
             String bootstrap;

@@ -28,7 +28,10 @@ final class OutputCounter {
         this.topic = topic;
     }
 
-    /** What the counter saw: distinct keys, all records, and the rate after the first commit. */
+    /**
+     * What the counter saw: all records, distinct keys, and the rate between the moments 10% and 90%
+     * of the records had become visible (start-up, the first commit and the tail count for no one).
+     */
     record Observed(long records, long distinctKeys, double perSecond) {
     }
 
@@ -46,10 +49,14 @@ final class OutputCounter {
             consumer.seekToBeginning(partitions);
             Set<String> keys = new HashSet<>();
             long count = 0;
-            long firstAt = 0;
-            long countAtFirst = 0;
-            long lastAt = 0;
-            long deadline = System.nanoTime() + timeout.toNanos();
+            long low = expected / 10;
+            long high = expected - expected / 10;
+            long lowAt = 0;
+            long countAtLow = 0;
+            long highAt = 0;
+            long countAtHigh = 0;
+            long startedAt = System.nanoTime();
+            long deadline = startedAt + timeout.toNanos();
             while (count < expected && System.nanoTime() < deadline) {
                 var records = consumer.poll(Duration.ofMillis(50));
                 if (records.isEmpty()) {
@@ -60,18 +67,25 @@ final class OutputCounter {
                     count++;
                     keys.add(r.key() == null ? "" : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
                 }
-                if (firstAt == 0) {
-                    firstAt = now;
-                    countAtFirst = count;
+                if (lowAt == 0 && count >= low) {
+                    lowAt = now;
+                    countAtLow = count;
                 }
-                lastAt = now;
+                if (highAt == 0 && count >= high) {
+                    highAt = now;
+                    countAtHigh = count;
+                }
             }
             if (count < expected) {
                 throw new IllegalStateException("only " + count + " of " + expected + " records reached " + topic + " within " + timeout);
             }
-            double seconds = (lastAt - firstAt) / 1e9;
-            double rate = seconds > 0 ? (count - countAtFirst) / seconds : Double.POSITIVE_INFINITY;
-            return new Observed(count, keys.size(), rate);
+            double seconds = (highAt - lowAt) / 1e9;
+            if (seconds <= 0) {
+                // Too few records to see them arrive over several commits: fall back to the whole run,
+                // start-up included, which can only understate the rate.
+                return new Observed(count, keys.size(), count / ((highAt - startedAt) / 1e9));
+            }
+            return new Observed(count, keys.size(), (countAtHigh - countAtLow) / seconds);
         }
     }
 }

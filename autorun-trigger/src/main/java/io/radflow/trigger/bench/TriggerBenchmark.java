@@ -59,8 +59,12 @@ public final class TriggerBenchmark {
     private TriggerBenchmark() {
     }
 
-    /** @param instancesPerStudy uploads are keyed by study; this spreads them over the partitions */
-    public record Options(int records, int instancesPerStudy) {
+    /**
+     * @param instancesPerStudy uploads are keyed by study; this spreads them over the partitions
+     * @param rounds            measured rounds; each runs every contender once, in rotating order, after one
+     *                          warm-up round (so each is measured with the JIT warm), and the median is reported
+     */
+    public record Options(int records, int instancesPerStudy, int rounds) {
         public Options {
             if (records < 1000) {
                 throw new IllegalArgumentException("records must be at least 1000, was " + records);
@@ -68,11 +72,32 @@ public final class TriggerBenchmark {
             if (instancesPerStudy < 1) {
                 throw new IllegalArgumentException("instancesPerStudy must be positive");
             }
+            if (rounds < 1) {
+                throw new IllegalArgumentException("rounds must be positive");
+            }
         }
     }
 
-    /** One measured figure. */
-    public record Figure(String name, double perSecond) {
+    /** One run of one contender: its rate, and the CPU its processing thread spent per event (whole run). */
+    record Measurement(double perSecond, double cpuMicrosPerEvent) {
+    }
+
+    /** One contender's measurements, one per measured round. */
+    public record Figure(String name, List<Double> perSecond, List<Double> cpuMicrosPerEvent) {
+
+        public double median() {
+            return median(perSecond);
+        }
+
+        public double medianCpu() {
+            return median(cpuMicrosPerEvent);
+        }
+
+        private static double median(List<Double> values) {
+            List<Double> sorted = values.stream().sorted().toList();
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
     }
 
     /** @param streamsCopy diagnostic: Kafka Streams copying the records unchanged, the framework's share of the cost */
@@ -80,19 +105,22 @@ public final class TriggerBenchmark {
                          Figure trigger) {
 
         public double ratioToExactlyOnceLoop() {
-            return trigger.perSecond() / exactlyOnceLoop.perSecond();
+            return trigger.median() / exactlyOnceLoop.median();
         }
 
         public double ratioToAtLeastOnceLoop() {
-            return trigger.perSecond() / atLeastOnceLoop.perSecond();
+            return trigger.median() / atLeastOnceLoop.median();
         }
 
         public List<String> report() {
             List<String> lines = new ArrayList<>();
             lines.add(String.format("%,d upload events, INSTANCE scope (one auto-run model: one job per event), %d partitions in and out,"
-                    + " commit every %d ms", records, partitions, COMMIT_INTERVAL.toMillis()));
+                    + " commit every %d ms; median of %d rounds (each round, events/s)", records, partitions, COMMIT_INTERVAL.toMillis(),
+                    trigger.perSecond().size()));
+            lines.add(String.format("  %-56s %16s  %s  %s", "", "median", "CPU/event", "rounds"));
             for (Figure f : List.of(exactlyOnceLoop, atLeastOnceLoop, streamsCopy, trigger)) {
-                lines.add(String.format("  %-58s %,10.0f events/s", f.name(), f.perSecond()));
+                lines.add(String.format("  %-56s %,9.0f events/s  %6.1f us   (%s)", f.name(), f.median(), f.medianCpu(),
+                        String.join(", ", f.perSecond().stream().map(v -> String.format("%,.0f", v)).toList())));
             }
             lines.add(String.format("  ratio trigger / plain exactly-once loop:   %.2f (target >= 0.70)", ratioToExactlyOnceLoop()));
             lines.add(String.format("  ratio trigger / plain at-least-once loop:  %.2f", ratioToAtLeastOnceLoop()));
@@ -100,20 +128,18 @@ public final class TriggerBenchmark {
         }
     }
 
+    /** One thing to measure: runs over the uploads once, writing to the given output topic. */
+    private interface Contender {
+        Measurement measure(Topic<byte[], byte[]> output, String id) throws Exception;
+    }
+
     public static Result run(String bootstrapServers, String schemaRegistryUrl, Options options, Consumer<String> progress)
             throws Exception {
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         TriggerTopics topics = TriggerTopics.withSuffix(run);
-        Topic<byte[], byte[]> eosOut = loopOutput(topics, "loop-eos");
-        Topic<byte[], byte[]> aloOut = loopOutput(topics, "loop-alo");
-        Topic<byte[], byte[]> streamsOut = loopOutput(topics, "streams-copy");
-        List<Topic<?, ?>> all = new ArrayList<>(topics.all());
-        all.add(eosOut);
-        all.add(aloOut);
-        all.add(streamsOut);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
              HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistrySettings.of(URI.create(schemaRegistryUrl)))) {
-            TopicProvisioner.ensure(admin, all, (short) -1);
+            TopicProvisioner.ensure(admin, topics.all(), (short) -1);
             try {
                 TopicSerdes serdes = new TopicSerdes(registry, true);
                 String projectId = "bench-project-" + run;
@@ -121,55 +147,80 @@ public final class TriggerBenchmark {
                 progress.accept(String.format("producing %,d upload events...", options.records()));
                 produceUploads(bootstrapServers, serdes, topics, projectId, options);
 
-                progress.accept("plain loop, exactly-once...");
-                Figure eos = measureLoop(bootstrapServers, topics, eosOut, options.records(), true, run,
-                        "plain loop, exactly-once (transactions, offsets in them)");
-                progress.accept("Kafka Streams copy, exactly_once_v2...");
-                Figure copy = measureStreamsCopy(bootstrapServers, topics, streamsOut, options.records(), run);
-                progress.accept("auto-run trigger...");
-                Figure trigger = measureTrigger(bootstrapServers, schemaRegistryUrl, topics, options.records(), run);
-                progress.accept("plain loop, at-least-once...");
-                Figure alo = measureLoop(bootstrapServers, topics, aloOut, options.records(), false, run,
-                        "plain loop, at-least-once (acks=all, offset commits)");
-                return new Result(options.records(), topics.uploads().partitions(), eos, alo, copy, trigger);
+                int records = options.records();
+                Map<String, Contender> contenders = new java.util.LinkedHashMap<>();
+                contenders.put("plain loop, exactly-once (transactions, offsets in them)",
+                        (out, id) -> measureLoop(bootstrapServers, topics, out, records, true, id));
+                contenders.put("plain loop, at-least-once (acks=all, offset commits)",
+                        (out, id) -> measureLoop(bootstrapServers, topics, out, records, false, id));
+                contenders.put("Kafka Streams copy, exactly_once_v2 (diagnostic)",
+                        (out, id) -> measureStreamsCopy(bootstrapServers, topics, out, records, id));
+                contenders.put("auto-run trigger (Kafka Streams, exactly_once_v2)",
+                        (out, id) -> measureTrigger(bootstrapServers, schemaRegistryUrl, topics, out, records, id));
+                List<String> names = new ArrayList<>(contenders.keySet());
+                Map<String, List<Double>> rates = new HashMap<>();
+                Map<String, List<Double>> cpu = new HashMap<>();
+                for (int round = 0; round <= options.rounds(); round++) {
+                    for (int i = 0; i < names.size(); i++) {
+                        String name = names.get((i + round) % names.size());
+                        String id = run + "-r" + round + "-c" + names.indexOf(name);
+                        Topic<byte[], byte[]> out = output(topics, id);
+                        TopicProvisioner.ensure(admin, List.of(out), (short) -1);
+                        Measurement m = contenders.get(name).measure(out, id);
+                        progress.accept(String.format("%s %-56s %,9.0f events/s %6.1f us CPU/event",
+                                round == 0 ? "warm-up " : "round " + round + " ", name, m.perSecond(), m.cpuMicrosPerEvent()));
+                        if (round > 0) {
+                            rates.computeIfAbsent(name, n -> new ArrayList<>()).add(m.perSecond());
+                            cpu.computeIfAbsent(name, n -> new ArrayList<>()).add(m.cpuMicrosPerEvent());
+                        }
+                    }
+                }
+                List<Figure> figures = names.stream().map(n -> new Figure(n, rates.get(n), cpu.get(n))).toList();
+                return new Result(records, topics.uploads().partitions(), figures.get(0), figures.get(1), figures.get(2), figures.get(3));
             } finally {
                 deleteTopicsOf(admin, run);
             }
         }
     }
 
-    private static Topic<byte[], byte[]> loopOutput(TriggerTopics topics, String name) {
+    /** An output topic with the jobs topic's layout. */
+    private static Topic<byte[], byte[]> output(TriggerTopics topics, String id) {
         Topic<?, ?> jobs = topics.jobs();
-        return new Topic<>(jobs.name() + "-" + name, byte[].class, byte[].class, jobs.partitions(), jobs.cleanup(),
-                jobs.retentionMs(), "benchmark baseline output");
+        return new Topic<>("inference-jobs-" + id, byte[].class, byte[].class, jobs.partitions(), jobs.cleanup(),
+                jobs.retentionMs(), "benchmark output");
     }
 
-    private static Figure measureLoop(String bootstrap, TriggerTopics topics, Topic<byte[], byte[]> out, int records,
-                                      boolean exactlyOnce, String run, String name) throws Exception {
+    private static Measurement measureLoop(String bootstrap, TriggerTopics topics, Topic<byte[], byte[]> out, int records,
+                                           boolean exactlyOnce, String id) throws Exception {
         OutputCounter counter = new OutputCounter(bootstrap, out.name());
         CompletableFuture<OutputCounter.Observed> observed = CompletableFuture.supplyAsync(() -> counter.await(records, TIMEOUT));
-        PlainLoop.run(bootstrap, topics.uploads().name(), out.name(), records, exactlyOnce, COMMIT_INTERVAL,
-                run + (exactlyOnce ? "-loop-eos" : "-loop-alo"));
-        return new Figure(name, observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).perSecond());
+        long cpu0 = ThreadCpu.currentThreadNanos();
+        PlainLoop.run(bootstrap, topics.uploads().name(), out.name(), records, exactlyOnce, COMMIT_INTERVAL, id);
+        double cpu = (ThreadCpu.currentThreadNanos() - cpu0) / 1000.0 / records;
+        return new Measurement(observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).perSecond(), cpu);
     }
 
-    private static Figure measureStreamsCopy(String bootstrap, TriggerTopics topics, Topic<byte[], byte[]> out, int records,
-                                             String run) throws Exception {
+    private static Measurement measureStreamsCopy(String bootstrap, TriggerTopics topics, Topic<byte[], byte[]> out, int records,
+                                                  String id) throws Exception {
         OutputCounter counter = new OutputCounter(bootstrap, out.name());
         CompletableFuture<OutputCounter.Observed> observed = CompletableFuture.supplyAsync(() -> counter.await(records, TIMEOUT));
-        try (StreamsPassThrough copy = new StreamsPassThrough(bootstrap, topics.uploads().name(), out.name(), run + "-copy",
-                COMMIT_INTERVAL)) {
-            return new Figure("Kafka Streams copy, exactly_once_v2 (diagnostic)", observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).perSecond());
+        try (StreamsPassThrough copy = new StreamsPassThrough(bootstrap, topics.uploads().name(), out.name(), id, COMMIT_INTERVAL)) {
+            double rate = observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).perSecond();
+            return new Measurement(rate, ThreadCpu.streamThreadsNanos(id) / 1000.0 / records);
         }
     }
 
-    private static Figure measureTrigger(String bootstrap, String registryUrl, TriggerTopics topics, int records, String run)
-            throws Exception {
+    private static Measurement measureTrigger(String bootstrap, String registryUrl, TriggerTopics shared, Topic<byte[], byte[]> out,
+                                         int records, String id) throws Exception {
+        Topic<?, ?> jobs = shared.jobs();
+        TriggerTopics topics = new TriggerTopics(shared.uploads(), shared.modelSettings(), shared.projectSettings(),
+                new Topic<>(out.name(), String.class, io.radflow.schemas.avro.InferenceJob.class, jobs.partitions(), jobs.cleanup(),
+                        jobs.retentionMs(), jobs.doc()), shared.deadLetters());
         Map<String, String> values = new HashMap<>();
         values.put("kafka.bootstrap.servers", bootstrap);
         values.put("schema.registry.url", registryUrl);
         values.put("metrics.port", "-1");
-        values.put(TriggerConfig.APPLICATION_ID.name(), run + "-trigger");
+        values.put(TriggerConfig.APPLICATION_ID.name(), id);
         values.put(TriggerConfig.COMMIT_INTERVAL.name(), COMMIT_INTERVAL.toMillis() + "ms");
         RadflowConfig config = RadflowConfig.load(TriggerConfig.DEFINITION, ConfigSource.of("benchmark", values));
         OutputCounter counter = new OutputCounter(bootstrap, topics.jobs().name());
@@ -181,7 +232,7 @@ public final class TriggerBenchmark {
                 throw new IllegalStateException("the trigger emitted " + seen.records() + " jobs with " + seen.distinctKeys()
                         + " distinct ids for " + records + " distinct instances");
             }
-            return new Figure("auto-run trigger (Kafka Streams, exactly_once_v2)", seen.perSecond());
+            return new Measurement(seen.perSecond(), ThreadCpu.streamThreadsNanos(id) / 1000.0 / records);
         }
     }
 

@@ -116,10 +116,15 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
             return;
         }
         InstanceRecord instance = InstanceRecord.of(event, data);
-        instances.put(instanceKey, instance);
+        List<EligibleModel> models = catalog.eligibleAt(project, uploadedAt);
+        GroupKey series = GroupKey.series(project, study, data.getSeriesInstanceUid());
+        GroupKey studyGroup = GroupKey.study(project, study);
+        // Keep the details only if a series or study job may list this instance; stored before the
+        // groups are updated, because completing one reads its members back.
+        instances.put(instanceKey, waitsForInstances(series, models) || waitsForInstances(studyGroup, models)
+                ? instance : InstanceRecord.SEEN);
         metrics.upload("instance");
 
-        List<EligibleModel> models = catalog.eligibleAt(project, uploadedAt);
         for (EligibleModel m : models) {
             if (m.version().scope() == Scope.INSTANCE) {
                 JobFactory.Target target = new JobFactory.Target(project, event.getDatasetId(), study, Scope.INSTANCE,
@@ -127,9 +132,20 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
                 send(JobFactory.create(target, List.of(instance), JobTrigger.INSTANCE_UPLOADED, 0, null, now), now);
             }
         }
-        addToGroup(GroupKey.series(project, study, data.getSeriesInstanceUid()), event, models, data.getImagesInAcquisition(),
-                uploadedAt, now);
-        addToGroup(GroupKey.study(project, study), event, models, null, uploadedAt, now);
+        addToGroup(series, event, models, data.getImagesInAcquisition(), uploadedAt, now);
+        addToGroup(studyGroup, event, models, null, uploadedAt, now);
+    }
+
+    /** True when some model is (or, for a group not opened yet, will be) attached to the group. */
+    private boolean waitsForInstances(GroupKey key, List<EligibleModel> models) {
+        if (idleGroups.containsKey(key.storeKey())) {
+            return false;
+        }
+        GroupState g = groups.get(key.storeKey());
+        if (g != null && g.opened()) {
+            return !g.models().isEmpty();
+        }
+        return models.stream().anyMatch(m -> m.version().scope() == key.scope());
     }
 
     private void addToGroup(GroupKey key, DatasetUploadEvent event, List<EligibleModel> models, Integer expectedCount,
@@ -221,14 +237,24 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
     private void send(InferenceJob job, long now) {
         context.forward(new Record<>(job.getJobId(), job, now));
         metrics.jobEmitted(job.getScope(), job.getTrigger());
-        log.debug("job emitted jobId={} modelId={} scope={} scopeUid={} instances={} trigger={} revision={}", job.getJobId(),
+        if (log.isDebugEnabled()) {
+            log.debug("job emitted jobId={} modelId={} scope={} scopeUid={} instances={} trigger={} revision={}", job.getJobId(),
                 job.getModelId(), job.getScope(), job.getScopeUid(), job.getInstances().size(), job.getTrigger(), job.getRevision());
+        }
     }
 
     private List<InstanceRecord> members(GroupKey key) {
         List<InstanceRecord> members = new ArrayList<>();
         try (KeyValueIterator<String, InstanceRecord> it = instances.prefixScan(key.instancePrefix(), KEYS)) {
-            it.forEachRemaining(kv -> members.add(kv.value));
+            while (it.hasNext()) {
+                InstanceRecord r = it.next().value;
+                if (r.full()) {
+                    members.add(r);
+                } else {
+                    // A group with models stores its instances in full from its first one on.
+                    log.error("instance of a group with models was kept without details; left out group={} ", key);
+                }
+            }
         }
         return members;
     }

@@ -6,13 +6,21 @@ import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.JobInstance;
 import java.time.Instant;
 
-/** One uploaded instance as the trigger keeps it until its study expires. */
-public record InstanceRecord(String datasetId, String seriesUid, String sopUid, Integer instanceNumber, int numberOfFrames,
-                             String contentUri, String contentType, long sizeBytes, String sha256, long uploadedAt) {
+/**
+ * One uploaded instance as the trigger keeps it until its study expires. When no series or study
+ * job will ever need it (no model waits for its groups), only the fact that it was seen is kept
+ * ({@code full} false, details null), which is all duplicate detection needs.
+ */
+public record InstanceRecord(boolean full, String datasetId, String seriesUid, String sopUid, Integer instanceNumber,
+                             int numberOfFrames, String contentUri, String contentType, long sizeBytes, String sha256,
+                             long uploadedAt) {
+
+    /** Stands for every instance kept only as seen. */
+    public static final InstanceRecord SEEN = new InstanceRecord(false, null, null, null, null, 0, null, null, 0, null, 0);
 
     public static InstanceRecord of(DatasetUploadEvent event, DataUploaded data) {
         ContentRef c = data.getContent();
-        return new InstanceRecord(event.getDatasetId(), data.getSeriesInstanceUid(), data.getSopInstanceUid(),
+        return new InstanceRecord(true, event.getDatasetId(), data.getSeriesInstanceUid(), data.getSopInstanceUid(),
                 data.getInstanceNumber(), data.getNumberOfFrames(), c.getUri(), c.getContentType(), c.getSizeBytes(),
                 c.getSha256(), event.getPublishedAt().toEpochMilli());
     }

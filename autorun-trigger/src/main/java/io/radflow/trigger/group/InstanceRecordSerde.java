@@ -14,6 +14,10 @@ public final class InstanceRecordSerde extends StateSerde<InstanceRecord> {
 
     @Override
     protected void write(StateOutput out, InstanceRecord r) throws IOException {
+        out.bool(r.full());
+        if (!r.full()) {
+            return;
+        }
         out.string(r.datasetId());
         out.string(r.seriesUid());
         out.string(r.sopUid());
@@ -28,7 +32,10 @@ public final class InstanceRecordSerde extends StateSerde<InstanceRecord> {
 
     @Override
     protected InstanceRecord read(StateInput in, int formatVersion) throws IOException {
-        return new InstanceRecord(in.string(), in.string(), in.string(), in.nullableInt(), in.integer(), in.string(),
+        if (!in.bool()) {
+            return InstanceRecord.SEEN;
+        }
+        return new InstanceRecord(true, in.string(), in.string(), in.string(), in.nullableInt(), in.integer(), in.string(),
                 in.string(), in.longValue(), in.nullableString(), in.longValue());
     }
 }

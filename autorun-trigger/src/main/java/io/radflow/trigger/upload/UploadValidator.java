@@ -85,7 +85,12 @@ public final class UploadValidator {
         if (value == null || value.isBlank()) {
             return field + " is missing";
         }
-        return value.chars().anyMatch(Character::isISOControl) ? field + " contains control characters" : null;
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                return field + " contains control characters";
+            }
+        }
+        return null;
     }
 
     private static String uid(String field, String value) {
@@ -95,8 +100,11 @@ public final class UploadValidator {
         if (value.length() > MAX_UID_LENGTH) {
             return field + " is longer than " + MAX_UID_LENGTH + " characters";
         }
-        if (value.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-            return field + " '" + printable(value) + "' contains spaces or control characters";
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+                return field + " '" + printable(value) + "' contains spaces or control characters";
+            }
         }
         return null;
     }
