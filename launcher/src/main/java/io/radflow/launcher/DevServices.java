@@ -1,11 +1,20 @@
 package io.radflow.launcher;
 
+import io.micrometer.core.instrument.Metrics;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.ConfigDefinition;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.lifecycle.ManagedService;
+import io.radflow.content.StorageConfig;
+import io.radflow.ingestion.OrthancBridge;
+import io.radflow.ingestion.OrthancBridgeConfig;
+import io.radflow.registry.RegistryConfig;
+import io.radflow.registry.RegistryService;
 import io.radflow.trigger.AutorunTriggerService;
 import io.radflow.trigger.TriggerConfig;
+import io.radflow.worker.InferenceWorker;
+import io.radflow.worker.WorkerConfig;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,9 +27,19 @@ final class DevServices {
     private DevServices() {
     }
 
-    static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(TriggerConfig.KEYS);
+    static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(StorageConfig.DEFINITION).and(RegistryConfig.KEYS)
+            .and(OrthancBridgeConfig.BRIDGE).and(TriggerConfig.KEYS).and(WorkerConfig.DEFINITION);
 
     static List<ManagedService> create(RadflowConfig config) {
-        return List.of(new AutorunTriggerService(config));
+        List<ManagedService> services = new ArrayList<>();
+        services.add(new RegistryService(config));
+        if (OrthancBridge.configured(config)) {
+            services.add(OrthancBridge.create(config, Metrics.globalRegistry));
+        }
+        // After the registry (it reads the settings the registry writes), before the worker.
+        services.add(new AutorunTriggerService(config));
+        // Last: the worker runs what the others produce.
+        services.add(InferenceWorker.create(config));
+        return services;
     }
 }

@@ -41,6 +41,11 @@ public final class ConnectionOptions {
         return RadflowConfig.load(definition, sources(System.getenv(), DevStackState.home()));
     }
 
+    /** Sets a key as {@code --set key=value} would: how a command's own options (e.g. --url) map onto configuration keys. */
+    public void set(String key, String value) {
+        overrides.put(key, value);
+    }
+
     /** Points this command at a stack it started itself (./radflow dev, ./radflow demo). */
     public void useDevStack(String bootstrap, String schemaRegistry) {
         this.bootstrapServers = bootstrap;

@@ -29,6 +29,10 @@ public enum Reason {
     CONTENT_FETCH_FAILED(true),
     CONTENT_FETCH_TIMEOUT(true),
     UNREADABLE_DICOM(false),
+    CONTENT_CORRUPT(false),
+
+    // Ingestion sources (Orthanc and other upload systems)
+    SOURCE_UNAVAILABLE(true),
 
     // Models
     MODEL_LOAD_FAILED(false),
@@ -37,6 +41,18 @@ public enum Reason {
     RUNTIME_CRASHED(true),
     RUNTIME_UNAVAILABLE(true),
     INVALID_OUTPUT(false),
+
+    // Requests to a service's API (the registry's REST API maps these to HTTP statuses)
+    INVALID_REQUEST(false),
+    INVALID_ARTIFACT(false),
+    PAYLOAD_TOO_LARGE(false),
+    UNAUTHENTICATED(false),
+    FORBIDDEN(false),
+    NOT_FOUND(false),
+    ALREADY_EXISTS(false),
+    CONCURRENT_MODIFICATION(true),
+    PRECONDITION_FAILED(false),
+    WRITE_NOT_CONFIRMED(true),
 
     INTERNAL(false);
 
