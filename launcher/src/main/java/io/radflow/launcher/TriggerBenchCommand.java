@@ -44,7 +44,7 @@ public final class TriggerBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        TriggerBenchmark.Options options = new TriggerBenchmark.Options(records, instancesPerStudy, rounds);
+        TriggerBenchmark.Options options = new TriggerBenchmark.Options(records, instancesPerStudy, rounds, true);
         DevStack stack = null;
         try {
             String bootstrap;

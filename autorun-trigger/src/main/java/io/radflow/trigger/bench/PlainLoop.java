@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -41,8 +42,8 @@ final class PlainLoop {
         if (exactlyOnce) {
             producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
             if (exactlyOnce) {
                 producer.initTransactions();
                 producer.beginTransaction();
@@ -57,14 +58,19 @@ final class PlainLoop {
                     consumed++;
                 }
                 if (consumed >= records || System.nanoTime() - lastCommit >= commitInterval.toNanos()) {
-                    commit(consumer, producer, exactlyOnce);
+                    commit(consumer, producer, exactlyOnce, consumed < records);
                     lastCommit = System.nanoTime();
                 }
             }
+        } finally {
+            // Everything is committed; a consumer whose offsets went through transactions can wait the
+            // whole default close timeout (30 s) on its group, which is no part of the measurement.
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
         }
     }
 
-    private static void commit(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer, boolean exactlyOnce) {
+    private static void commit(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer, boolean exactlyOnce,
+                               boolean more) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : consumer.assignment()) {
             offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
@@ -72,7 +78,10 @@ final class PlainLoop {
         if (exactlyOnce) {
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
-            producer.beginTransaction();
+            if (more) {
+                // No empty transaction left open at the end: closing the producer would wait to abort it.
+                producer.beginTransaction();
+            }
         } else {
             producer.flush();
             consumer.commitSync(offsets);

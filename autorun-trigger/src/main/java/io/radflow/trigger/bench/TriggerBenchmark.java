@@ -61,10 +61,11 @@ public final class TriggerBenchmark {
 
     /**
      * @param instancesPerStudy uploads are keyed by study; this spreads them over the partitions
-     * @param rounds            measured rounds; each runs every contender once, in rotating order, after one
-     *                          warm-up round (so each is measured with the JIT warm), and the median is reported
+     * @param rounds            measured rounds; each runs every contender once, in rotating order, and the
+     *                          median is reported
+     * @param warmUp            run one unmeasured round first, so every contender is measured with the JIT warm
      */
-    public record Options(int records, int instancesPerStudy, int rounds) {
+    public record Options(int records, int instancesPerStudy, int rounds, boolean warmUp) {
         public Options {
             if (records < 1000) {
                 throw new IllegalArgumentException("records must be at least 1000, was " + records);
@@ -160,7 +161,7 @@ public final class TriggerBenchmark {
                 List<String> names = new ArrayList<>(contenders.keySet());
                 Map<String, List<Double>> rates = new HashMap<>();
                 Map<String, List<Double>> cpu = new HashMap<>();
-                for (int round = 0; round <= options.rounds(); round++) {
+                for (int round = options.warmUp() ? 0 : 1; round <= options.rounds(); round++) {
                     for (int i = 0; i < names.size(); i++) {
                         String name = names.get((i + round) % names.size());
                         String id = run + "-r" + round + "-c" + names.indexOf(name);
