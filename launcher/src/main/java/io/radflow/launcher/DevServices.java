@@ -34,8 +34,9 @@ final class DevServices {
         if (OrthancBridge.configured(config)) {
             services.add(OrthancBridge.create(config, Metrics.globalRegistry));
         }
-        // Last: the worker runs what the others produce.
-        services.add(InferenceWorker.create(config));
+        // Last: the worker runs what the others produce. Its own default id, so a standalone
+        // ./radflow inference-worker on this host does not fence it.
+        services.add(InferenceWorker.builder(config).defaultWorkerId(InferenceWorker.hostName() + "-dev").build());
         return services;
     }
 }

@@ -37,6 +37,7 @@ import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.worker.InferenceWorker;
 import io.radflow.worker.WorkerConfig;
+import io.radflow.worker.consumer.GroupOffsets;
 import io.radflow.worker.preprocess.DecodedImage;
 import io.radflow.worker.preprocess.DicomModuleImages;
 import io.radflow.worker.preprocess.ImagePreprocessor;
@@ -62,10 +63,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -293,15 +292,7 @@ public final class WorkerBenchmark {
 
     private void startGroupAtEnd(String group) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", common.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS)))) {
-            String topic = TopicCatalog.INFERENCE_JOBS.name();
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, i) -> offsets.put(tp, new OffsetAndMetadata(i.offset())));
-            admin.alterConsumerGroupOffsets(group, offsets).all().get(30, TimeUnit.SECONDS);
+            GroupOffsets.startAtEnd(admin, group, TopicCatalog.INFERENCE_JOBS.name());
         }
     }
 
