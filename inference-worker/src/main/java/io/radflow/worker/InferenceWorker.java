@@ -132,6 +132,8 @@ public final class InferenceWorker implements ManagedService {
             settings.initialLoad().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("could not read the model settings within " + timeoutMs + " ms (worker.settings.timeout)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot read the model settings: " + e.getCause().getMessage(), e.getCause());
         }
 
         DicomImages dicom = new DicomModuleImages();
