@@ -38,8 +38,9 @@ final class DevServices {
         }
         // After the registry (it reads the settings the registry writes), before the worker.
         services.add(new AutorunTriggerService(config));
-        // Last: the worker runs what the others produce.
-        services.add(InferenceWorker.create(config));
+        // Last: the worker runs what the others produce. Its own default id, so a standalone
+        // ./radflow inference-worker on this host does not fence it.
+        services.add(InferenceWorker.builder(config).defaultWorkerId(InferenceWorker.hostName() + "-dev").build());
         return services;
     }
 }
