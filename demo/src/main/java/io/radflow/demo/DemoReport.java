@@ -60,7 +60,10 @@ public record DemoReport(List<String> sources, SampleStudies.Structure structure
         }
         lines.add("Predictions: " + pipeline.predictions() + ", written to " + predictionsFile.toAbsolutePath());
         lines.add("Dead letters: " + deadLetters.size());
-        deadLetters.forEach((job, why) -> lines.add("  " + job + ": " + why));
+        deadLetters.entrySet().stream().limit(10).forEach(e -> lines.add("  " + e.getKey() + ": " + e.getValue()));
+        if (deadLetters.size() > 10) {
+            lines.add("  ... and " + (deadLetters.size() - 10) + " more on the inference-jobs-dlq topic");
+        }
         lines.add(String.format(Locale.ROOT, "Upload to prediction: p50 %d ms, p95 %d ms (%d jobs)", latencyPercentile(50),
                 latencyPercentile(95), latenciesMillis.size()));
         List<String> missing = studiesMissingAScope();

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Spec;
 
 /**
@@ -64,6 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        quietServiceLogs();
         Path home = DevStackState.home();
         Path predictions = output != null ? output : home.resolve(".radflow").resolve("demo-predictions.jsonl");
         Path work = Files.createTempDirectory("radflow-demo-");
@@ -115,6 +117,14 @@ public final class DemoCommand implements Callable<Integer> {
                 shutdown.closed();
             }
             deleteRecursively(work);
+        }
+    }
+
+    /** The demo's own lines tell the story; service logs stay at WARN unless RADFLOW_LOG_LEVEL says otherwise. */
+    private static void quietServiceLogs() {
+        if (System.getenv("RADFLOW_LOG_LEVEL") == null
+                && LoggerFactory.getLogger("io.radflow") instanceof ch.qos.logback.classic.Logger radflow) {
+            radflow.setLevel(ch.qos.logback.classic.Level.WARN);
         }
     }
 

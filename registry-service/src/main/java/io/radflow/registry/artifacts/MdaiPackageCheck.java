@@ -22,7 +22,8 @@ import java.util.zip.ZipFile;
 /**
  * Checks an MD.ai model package before it is stored: a readable zip with {@code .mdai/config.yaml}
  * (a YAML mapping), {@code .mdai/mdai_deploy.py} defining {@code class MDAIModel}, and
- * {@code requirements.txt}, at the root or under one top-level folder; and no entry that would
+ * {@code requirements.txt} (in {@code .mdai/}, as MD.ai lays packages out, or beside it), at the root
+ * or under one top-level folder; and no entry that would
  * escape the folder a worker unpacks it into.
  */
 public final class MdaiPackageCheck {
@@ -54,10 +55,13 @@ public final class MdaiPackageCheck {
             }
             String root = root(names);
             List<String> missing = new ArrayList<>();
-            for (String required : List.of(CONFIG, DEPLOY, REQUIREMENTS)) {
+            for (String required : List.of(CONFIG, DEPLOY)) {
                 if (!names.contains(root + required)) {
                     missing.add(required);
                 }
+            }
+            if (!names.contains(root + ".mdai/" + REQUIREMENTS) && !names.contains(root + REQUIREMENTS)) {
+                missing.add(REQUIREMENTS);
             }
             if (!missing.isEmpty()) {
                 throw invalid("it lacks " + String.join(", ", missing)

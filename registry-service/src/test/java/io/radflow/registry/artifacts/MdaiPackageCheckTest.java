@@ -38,6 +38,13 @@ class MdaiPackageCheckTest {
     }
 
     @Test
+    void shouldAcceptRequirementsInsideTheMdaiFolderAsMdaiLaysThemOut() throws IOException {
+        Map<String, String> files = new LinkedHashMap<>(TestArtifacts.mdaiFiles());
+        files.put(".mdai/requirements.txt", files.remove("requirements.txt"));
+        assertThat(MdaiPackageCheck.check(zip(files)).root()).isEmpty();
+    }
+
+    @Test
     void shouldNameEveryMissingFile() throws IOException {
         Map<String, String> files = new LinkedHashMap<>(TestArtifacts.mdaiFiles());
         files.remove("requirements.txt");
