@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
             DevCommand.class,
             RegistryServiceCommand.class,
             SchemasCommand.class,
+            TopicsCommand.class,
             ConfigCommand.class,
             BenchCommand.class,
             UploadCommand.class,
