@@ -10,6 +10,8 @@ import io.radflow.ingestion.OrthancBridge;
 import io.radflow.ingestion.OrthancBridgeConfig;
 import io.radflow.registry.RegistryConfig;
 import io.radflow.registry.RegistryService;
+import io.radflow.worker.InferenceWorker;
+import io.radflow.worker.WorkerConfig;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +26,7 @@ final class DevServices {
     }
 
     static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(StorageConfig.DEFINITION).and(RegistryConfig.KEYS)
-            .and(OrthancBridgeConfig.BRIDGE);
+            .and(OrthancBridgeConfig.BRIDGE).and(WorkerConfig.DEFINITION);
 
     static List<ManagedService> create(RadflowConfig config) {
         List<ManagedService> services = new ArrayList<>();
@@ -32,6 +34,8 @@ final class DevServices {
         if (OrthancBridge.configured(config)) {
             services.add(OrthancBridge.create(config, Metrics.globalRegistry));
         }
+        // Last: the worker runs what the others produce.
+        services.add(InferenceWorker.create(config));
         return services;
     }
 }

@@ -29,6 +29,7 @@ public enum Reason {
     CONTENT_FETCH_FAILED(true),
     CONTENT_FETCH_TIMEOUT(true),
     UNREADABLE_DICOM(false),
+    CONTENT_CORRUPT(false),
 
     // Ingestion sources (Orthanc and other upload systems)
     SOURCE_UNAVAILABLE(true),

@@ -1,0 +1,336 @@
+package io.radflow.worker;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.radflow.common.config.CommonConfig;
+import io.radflow.common.config.RadflowConfig;
+import io.radflow.common.kafka.KafkaClientProperties;
+import io.radflow.common.lifecycle.ManagedService;
+import io.radflow.common.metrics.MetricsEndpoint;
+import io.radflow.common.metrics.MetricsSetup;
+import io.radflow.content.ContentReader;
+import io.radflow.content.ContentReaderFactory;
+import io.radflow.content.FileContentStore;
+import io.radflow.content.StorageConfig;
+import io.radflow.schemaregistry.HttpSchemaRegistryClient;
+import io.radflow.schemaregistry.SchemaRegistrySettings;
+import io.radflow.schemaregistry.serde.TopicSerdes;
+import io.radflow.schemas.TopicCatalog;
+import io.radflow.worker.batching.DynamicBatcher;
+import io.radflow.worker.consumer.JobConsumerLoop;
+import io.radflow.worker.consumer.OutputRecords;
+import io.radflow.worker.consumer.TransactionalPublisher;
+import io.radflow.worker.execution.Pipeline;
+import io.radflow.worker.execution.QueuedJob;
+import io.radflow.worker.failure.RetryPolicy;
+import io.radflow.worker.metrics.WorkerMetrics;
+import io.radflow.worker.preprocess.DicomImages;
+import io.radflow.worker.preprocess.DicomModuleImages;
+import io.radflow.worker.runtime.ArtifactStore;
+import io.radflow.worker.runtime.ModelCache;
+import io.radflow.worker.runtime.ModelRuntime;
+import io.radflow.worker.runtime.RuntimeRegistry;
+import io.radflow.worker.runtime.onnx.OnnxRuntime;
+import io.radflow.worker.runtime.onnx.OnnxSettings;
+import io.radflow.worker.settings.ModelSettingsView;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An inference worker: a member of the {@code worker.group.id} consumer group that runs the jobs
+ * of its {@code inference-jobs} partitions and publishes their predictions exactly once. This
+ * class only wires the parts and runs their life cycle; see the package documentation for how
+ * they fit together.
+ */
+public final class InferenceWorker implements ManagedService {
+
+    private static final Logger log = LoggerFactory.getLogger(InferenceWorker.class);
+
+    private final RadflowConfig config;
+    private final ContentReader contentReader;
+    private final List<ModelRuntime> extraRuntimes;
+    private final MeterRegistry meterRegistry;
+    private final String workerId;
+
+    private HttpSchemaRegistryClient registryClient;
+    private ModelSettingsView settings;
+    private RuntimeRegistry runtimes;
+    private ModelCache cache;
+    private DynamicBatcher<QueuedJob> batcher;
+    private Pipeline pipeline;
+    private JobConsumerLoop loop;
+    private Thread loopThread;
+    private final List<Thread> executors = new ArrayList<>();
+    private KafkaClientMetrics consumerMetrics;
+    private MetricsEndpoint endpoint;
+    private volatile boolean started;
+    private boolean closed;
+
+    private InferenceWorker(Builder b) {
+        this.config = b.config;
+        this.contentReader = b.contentReader != null ? b.contentReader : ContentReaderFactory.create(b.config);
+        this.extraRuntimes = List.copyOf(b.runtimes);
+        this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : MetricsSetup.prometheusRegistry("inference-worker");
+        this.workerId = config.find(WorkerConfig.WORKER_ID).orElseGet(InferenceWorker::hostName);
+    }
+
+    /** A worker wired from configuration alone (the command line, ./radflow dev). */
+    public static InferenceWorker create(RadflowConfig config) {
+        return builder(config).build();
+    }
+
+    public static Builder builder(RadflowConfig config) {
+        return new Builder(config);
+    }
+
+    @Override
+    public String name() {
+        return "inference-worker";
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    @Override
+    public synchronized void start() throws Exception {
+        if (started || closed) {
+            throw new IllegalStateException("a worker starts once");
+        }
+        WorkerMetrics metrics = new WorkerMetrics(meterRegistry);
+        registryClient = new HttpSchemaRegistryClient(SchemaRegistrySettings.from(config));
+        TopicSerdes serdes = TopicSerdes.from(registryClient, config);
+        OutputRecords records = new OutputRecords(serdes);
+
+        settings = new ModelSettingsView(new KafkaConsumer<>(settingsConsumerProps(), new StringDeserializer(), new ByteArrayDeserializer()),
+                serdes.valueDeserializer(TopicCatalog.MODEL_SETTINGS), TopicCatalog.MODEL_SETTINGS.name());
+        settings.start();
+        long timeoutMs = config.get(WorkerConfig.SETTINGS_TIMEOUT).toMillis();
+        try {
+            settings.initialLoad().get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("could not read the model settings within " + timeoutMs + " ms (worker.settings.timeout)");
+        }
+
+        DicomImages dicom = new DicomModuleImages();
+        List<ModelRuntime> all = new ArrayList<>(extraRuntimes);
+        if (all.stream().noneMatch(r -> r.kind() == io.radflow.schemas.avro.RuntimeKind.ONNX)) {
+            all.add(new OnnxRuntime(new OnnxSettings(config.get(WorkerConfig.DEVICE), config.get(WorkerConfig.GPU_DEVICE_ID),
+                    config.get(WorkerConfig.ONNX_INTRA_OP_THREADS)), dicom));
+        }
+        runtimes = new RuntimeRegistry(all);
+        cache = new ModelCache(config.get(WorkerConfig.MODEL_CACHE_SIZE), runtimes, metrics);
+        batcher = new DynamicBatcher<>();
+
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(jobConsumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
+        consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(meterRegistry);
+        Map<String, Object> producerProps = producerProps();
+        TransactionalPublisher publisher = new TransactionalPublisher(
+                () -> new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()));
+        loop = new JobConsumerLoop(consumer, publisher, TopicCatalog.INFERENCE_JOBS.name(), metrics,
+                config.get(WorkerConfig.MAX_IN_FLIGHT), config.get(WorkerConfig.COMMIT_INTERVAL));
+
+        pipeline = new Pipeline(new Pipeline.Parts(records, settings, batcher, loop, cache, new ArtifactStore(config.get(StorageConfig.ARTIFACT_STORE_DIR)),
+                contentReader, new FileContentStore(config.get(StorageConfig.CONTENT_STORE_DIR)), dicom, metrics,
+                new RetryPolicy(config.get(WorkerConfig.RETRY_MAX_ATTEMPTS), config.get(WorkerConfig.RETRY_INITIAL_BACKOFF),
+                        config.get(WorkerConfig.RETRY_MAX_BACKOFF)),
+                config.get(WorkerConfig.MODEL_TIMEOUT), config.get(WorkerConfig.CONTENT_MAX_BYTES),
+                config.get(WorkerConfig.SETTINGS_TIMEOUT), workerId));
+        loop.wire(pipeline.intake()::accept, pipeline::cancel);
+        metrics.gauges(loop::lag, loop::inFlight, cache::size);
+
+        for (int i = 0; i < config.get(WorkerConfig.THREADS); i++) {
+            Thread t = new Thread(pipeline::runBatches, "worker-exec-" + i);
+            t.setDaemon(true);
+            executors.add(t);
+            t.start();
+        }
+        loopThread = new Thread(loop, "worker-consumer");
+        loopThread.setDaemon(true);
+        loopThread.start();
+
+        int port = config.get(CommonConfig.METRICS_PORT);
+        if (port >= 0 && meterRegistry instanceof PrometheusMeterRegistry prometheus) {
+            endpoint = MetricsEndpoint.start("0.0.0.0", port, prometheus, this::healthy);
+        }
+        started = true;
+        log.info("inference worker started workerId={} group={} threads={} device={} cacheSize={}", workerId,
+                config.get(WorkerConfig.GROUP_ID), config.get(WorkerConfig.THREADS), config.get(WorkerConfig.DEVICE),
+                config.get(WorkerConfig.MODEL_CACHE_SIZE));
+    }
+
+    private Map<String, Object> settingsConsumerProps() {
+        Map<String, Object> props = KafkaClientProperties.base(config);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-worker-" + workerId + "-settings");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return props;
+    }
+
+    private Map<String, Object> jobConsumerProps() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, config.get(WorkerConfig.MAX_IN_FLIGHT)));
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        props.putAll(KafkaClientProperties.base(config));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(WorkerConfig.GROUP_ID));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-worker-" + workerId);
+        // Static membership: a worker restarted after a crash takes its partitions back at once
+        // instead of waiting out the dead member's session (it leaves the group on a clean stop).
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "radflow-worker-" + workerId);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return props;
+    }
+
+    private Map<String, Object> producerProps() {
+        Map<String, Object> props = KafkaClientProperties.base(config);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "radflow-worker-" + workerId);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "radflow-worker-" + workerId + "-producer");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+        return props;
+    }
+
+    /** True once the group gave this worker partitions (tests wait for it before producing). */
+    public boolean assigned() {
+        return loop != null && loop.assigned();
+    }
+
+    @Override
+    public Map<String, String> endpoints() {
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("worker id", workerId);
+        if (endpoint != null) {
+            e.put("metrics", "http://localhost:" + endpoint.port() + "/metrics (and /health)");
+        }
+        return e;
+    }
+
+    @Override
+    public boolean healthy() {
+        return started && !closed && loop.healthy() && loopThread.isAlive() && settings.healthy() && runtimes.healthy();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // Stop taking batches and let running ones finish, then commit what finished and leave the group.
+        if (batcher != null) {
+            batcher.close();
+        }
+        join(executors, 30_000);
+        if (loop != null) {
+            loop.stop();
+            join(loopThread == null ? List.of() : List.of(loopThread), 30_000);
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (consumerMetrics != null) {
+            consumerMetrics.close();
+        }
+        if (settings != null) {
+            settings.close();
+        }
+        if (cache != null) {
+            cache.close();
+        }
+        if (runtimes != null) {
+            runtimes.close();
+        }
+        if (registryClient != null) {
+            registryClient.close();
+        }
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        log.info("inference worker stopped workerId={}", workerId);
+    }
+
+    private static void join(List<Thread> threads, long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "worker";
+        }
+    }
+
+    /** Wiring with test or deployment specific parts. */
+    public static final class Builder {
+
+        private final RadflowConfig config;
+        private ContentReader contentReader;
+        private final List<ModelRuntime> runtimes = new ArrayList<>();
+        private MeterRegistry meterRegistry;
+
+        private Builder(RadflowConfig config) {
+            this.config = config;
+        }
+
+        /** Reads content through this reader instead of the configured ones. */
+        public Builder contentReader(ContentReader reader) {
+            this.contentReader = reader;
+            return this;
+        }
+
+        /** Adds a runtime (the MD.ai Python and HTTP runtimes); one of kind ONNX replaces the built-in one. */
+        public Builder runtime(ModelRuntime runtime) {
+            this.runtimes.add(runtime);
+            return this;
+        }
+
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        public InferenceWorker build() {
+            return new InferenceWorker(this);
+        }
+    }
+}

@@ -1,0 +1,346 @@
+package io.radflow.worker.consumer;
+
+import io.radflow.worker.metrics.WorkerMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's Kafka side, on one thread: polls jobs, hands them to the intake, and publishes
+ * finished jobs' records together with their offsets in one transaction. Processing happens on
+ * other threads, so polling never stops for a long study and the group never rebalances because
+ * of one; partitions are paused while {@code maxInFlight} jobs are consumed but not committed.
+ *
+ * <p>Commits group finished jobs: right away when nothing else is running, otherwise at most
+ * every {@code commitInterval}, so a transaction's cost is shared by the jobs that finish in the
+ * meantime. On revocation the loop commits what it can and drops the rest of the partition's
+ * work (the new owner runs it again); a producer fenced by another worker with the same id stops
+ * the loop.
+ */
+public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListener, OutcomeSink {
+
+    private static final Logger log = LoggerFactory.getLogger(JobConsumerLoop.class);
+    private static final Duration BUSY_POLL = Duration.ofMillis(5);
+    private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    private static final Duration RETRY_AFTER_FAILED_COMMIT = Duration.ofMillis(500);
+
+    private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
+    private final TransactionalPublisher publisher;
+    private final String topic;
+    private final WorkerMetrics metrics;
+    private final int maxInFlight;
+    private final Duration commitInterval;
+    private BiConsumer<ConsumedJob, byte[]> intake;
+    private Consumer<Collection<PartitionProgress>> onRevoked = p -> { };
+
+    private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
+    private final ConcurrentLinkedQueue<JobOutcome> completions = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<ProducerRecord<String, byte[]>> sideRecords = new ConcurrentLinkedQueue<>();
+    /** Side records taken into a transaction that has not committed yet; sent again until it does. */
+    private final List<ProducerRecord<String, byte[]>> pendingSide = new ArrayList<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile long lag;
+    private volatile boolean running = true;
+    private volatile boolean failed;
+    private volatile boolean assigned;
+    private boolean paused;
+    private long lastCommitNanos = System.nanoTime();
+    private long nextCommitAllowedNanos = System.nanoTime();
+
+    public JobConsumerLoop(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, TransactionalPublisher publisher,
+                           String topic, WorkerMetrics metrics, int maxInFlight, Duration commitInterval) {
+        this.consumer = consumer;
+        this.publisher = publisher;
+        this.topic = topic;
+        this.metrics = metrics;
+        this.maxInFlight = maxInFlight;
+        this.commitInterval = commitInterval;
+    }
+
+    /** Wires the intake (which queues jobs) and what to do with the jobs of revoked partitions; call before {@link #run()}. */
+    public void wire(BiConsumer<ConsumedJob, byte[]> intake, Consumer<Collection<PartitionProgress>> onRevoked) {
+        this.intake = intake;
+        this.onRevoked = onRevoked;
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(topic), this);
+            while (running) {
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(inFlight.get() > 0 ? BUSY_POLL : IDLE_POLL);
+                } catch (WakeupException e) {
+                    continue;
+                }
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    accept(r);
+                }
+                drainCompletions();
+                maybeCommit(false);
+                adjustPause();
+                updateLag();
+            }
+            drainCompletions();
+            maybeCommit(true);
+        } catch (TransactionalPublisher.FencedException e) {
+            failed = true;
+            log.error("worker stopped: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            failed = true;
+            log.error("job consumer loop stopped error={}", e.toString(), e);
+        } finally {
+            try {
+                // Static members stay in the group by default; a worker that stops on purpose leaves,
+                // so its partitions move to the others at once.
+                consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                        .withTimeout(Duration.ofSeconds(10)));
+            } catch (RuntimeException e) {
+                log.warn("consumer did not close cleanly error={}", e.toString());
+            }
+            publisher.close();
+        }
+    }
+
+    private void accept(ConsumerRecord<String, byte[]> r) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        PartitionProgress p = progress.get(tp);
+        if (p == null) {
+            return; // not ours any more; never happens within one poll, kept for safety
+        }
+        p.consumed(r.offset());
+        inFlight.incrementAndGet();
+        intake.accept(new ConsumedJob(tp, r.offset(), r.key(), p, System.nanoTime()), r.value());
+    }
+
+    @Override
+    public void completed(JobOutcome outcome) {
+        completions.add(outcome);
+    }
+
+    @Override
+    public void publish(ProducerRecord<String, byte[]> record) {
+        sideRecords.add(record);
+    }
+
+    private void drainCompletions() {
+        JobOutcome o;
+        while ((o = completions.poll()) != null) {
+            // A revoked partition's jobs were already subtracted from inFlight; their results are dropped.
+            if (o.consumed().current()) {
+                o.consumed().progress().completed(o);
+            }
+        }
+    }
+
+    private void maybeCommit(boolean force) {
+        long now = System.nanoTime();
+        if (!force && now - nextCommitAllowedNanos < 0) {
+            return;
+        }
+        int committable = 0;
+        for (PartitionProgress p : progress.values()) {
+            committable += p.committable().size();
+        }
+        if (committable == 0 && sideRecords.isEmpty() && pendingSide.isEmpty()) {
+            return;
+        }
+        boolean allDone = committable == inFlight.get();
+        if (force || (committable > 0 && allDone) || now - lastCommitNanos >= commitInterval.toNanos()) {
+            commit();
+        }
+    }
+
+    private void commit() {
+        ProducerRecord<String, byte[]> side;
+        while ((side = sideRecords.poll()) != null) {
+            pendingSide.add(side);
+        }
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(pendingSide);
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Map<PartitionProgress, List<JobOutcome>> included = new HashMap<>();
+        for (PartitionProgress p : progress.values()) {
+            List<JobOutcome> outcomes = p.committable();
+            if (!outcomes.isEmpty()) {
+                outcomes.forEach(o -> records.addAll(o.records()));
+                offsets.put(p.partition(), new OffsetAndMetadata(outcomes.get(outcomes.size() - 1).consumed().offset() + 1));
+                included.put(p, outcomes);
+            }
+        }
+        long t0 = System.nanoTime();
+        TransactionalPublisher.Result result = publisher.commit(records, offsets, consumer.groupMetadata());
+        lastCommitNanos = System.nanoTime();
+        log.debug("transaction result={} records={} partitions={}", result, records.size(), offsets.size());
+        metrics.transaction(result.name().toLowerCase(java.util.Locale.ROOT), Duration.ofNanos(lastCommitNanos - t0));
+        switch (result) {
+            case COMMITTED -> {
+                pendingSide.clear();
+                included.forEach((p, outcomes) -> {
+                    p.committed(outcomes.size());
+                    countCommitted(outcomes);
+                });
+            }
+            case ABORTED -> nextCommitAllowedNanos = lastCommitNanos + RETRY_AFTER_FAILED_COMMIT.toNanos();
+            case IN_DOUBT -> {
+                nextCommitAllowedNanos = lastCommitNanos + RETRY_AFTER_FAILED_COMMIT.toNanos();
+                resolveInDoubt(included);
+            }
+        }
+    }
+
+    /** Asks the group coordinator which offsets a transaction with an unknown outcome committed. */
+    private void resolveInDoubt(Map<PartitionProgress, List<JobOutcome>> included) {
+        if (included.isEmpty()) {
+            pendingSide.clear(); // statuses only: dropping them is harmless, repeating them could reorder states
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try {
+            committed = consumer.committed(included.keySet().stream().map(PartitionProgress::partition)
+                    .collect(java.util.stream.Collectors.toSet()), Duration.ofSeconds(30));
+        } catch (KafkaException e) {
+            log.warn("cannot read committed offsets after a transaction in doubt; will send again error={}", e.toString());
+            return;
+        }
+        boolean any = false;
+        for (Map.Entry<PartitionProgress, List<JobOutcome>> e : included.entrySet()) {
+            OffsetAndMetadata c = committed.get(e.getKey().partition());
+            if (c != null) {
+                List<JobOutcome> outcomes = e.getValue();
+                int n = e.getKey().committedUpTo(c.offset());
+                if (n > 0) {
+                    any = true;
+                    countCommitted(outcomes.subList(0, Math.min(n, outcomes.size())));
+                }
+            }
+        }
+        if (any) {
+            pendingSide.clear();
+        }
+        log.info("transaction in doubt resolved committed={}", any);
+    }
+
+    private void countCommitted(List<JobOutcome> outcomes) {
+        inFlight.addAndGet(-outcomes.size());
+        for (JobOutcome o : outcomes) {
+            metrics.job(o.modelId(), o.version(), o.outcome());
+        }
+    }
+
+    private void adjustPause() {
+        Set<TopicPartition> assignment = consumer.assignment();
+        if (!paused && inFlight.get() >= maxInFlight) {
+            consumer.pause(assignment);
+            paused = true;
+            log.debug("paused partitions inFlight={}", inFlight.get());
+        } else if (paused && inFlight.get() < maxInFlight) {
+            consumer.resume(assignment);
+            paused = false;
+            log.debug("resumed partitions inFlight={}", inFlight.get());
+        }
+    }
+
+    private void updateLag() {
+        long total = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong l = consumer.currentLag(tp);
+            if (l.isPresent()) {
+                total += l.getAsLong();
+            }
+        }
+        lag = total;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            progress.put(tp, new PartitionProgress(tp));
+        }
+        if (paused) {
+            consumer.pause(partitions);
+        }
+        assigned = !progress.isEmpty();
+        log.info("partitions assigned {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        drainCompletions();
+        try {
+            maybeCommit(true);
+        } catch (TransactionalPublisher.FencedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.warn("commit before revocation failed; the new owner runs those jobs again error={}", e.toString());
+        }
+        drop(partitions);
+        log.info("partitions revoked {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        drop(partitions);
+        log.warn("partitions lost {}", partitions);
+    }
+
+    private void drop(Collection<TopicPartition> partitions) {
+        List<PartitionProgress> dropped = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            PartitionProgress p = progress.remove(tp);
+            if (p != null) {
+                p.revoke();
+                inFlight.addAndGet(-p.pendingCount());
+                dropped.add(p);
+            }
+        }
+        assigned = !progress.isEmpty();
+        onRevoked.accept(dropped);
+    }
+
+    /** Jobs consumed and not yet committed. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public long lag() {
+        return lag;
+    }
+
+    public boolean assigned() {
+        return assigned;
+    }
+
+    public boolean healthy() {
+        return !failed;
+    }
+
+    /** Stops polling; the loop commits what is finished and closes its clients. */
+    public void stop() {
+        running = false;
+        consumer.wakeup();
+    }
+}
