@@ -27,7 +27,8 @@ COPY --from=build /dist/radflow-launcher.jar /opt/radflow/radflow-launcher.jar
 
 ENV RADFLOW_CONTENT_STORE_DIR=/var/lib/radflow/content \
     RADFLOW_ARTIFACT_STORE_DIR=/var/lib/radflow/artifacts \
-    RADFLOW_METRICS_PORT=9404
+    RADFLOW_METRICS_PORT=9404 \
+    RADFLOW_WORKER_DEVICE=gpu
 
 USER 10001:10001
 WORKDIR /var/lib/radflow

@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.radflow.common.metrics.MetricsSetup;
 import io.radflow.ingestion.IngestionMetrics;
 import io.radflow.registry.RegistryMetrics;
+import io.radflow.worker.metrics.WorkerMetrics;
+import io.radflow.worker.runtime.ModelKey;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -25,7 +27,7 @@ import java.util.regex.Pattern;
 final class MeterCatalog {
 
     /** The metrics holder of every component: one class each declares its meter names. */
-    static final List<Class<?>> HOLDERS = List.of(RegistryMetrics.class, IngestionMetrics.class);
+    static final List<Class<?>> HOLDERS = List.of(RegistryMetrics.class, IngestionMetrics.class, WorkerMetrics.class);
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})?\\s");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
@@ -40,6 +42,7 @@ final class MeterCatalog {
         PrometheusMeterRegistry registry = MetricsSetup.prometheusRegistry("meter-catalog");
         exerciseRegistry(new RegistryMetrics(registry));
         exerciseIngestion(new IngestionMetrics(registry, "orthanc"));
+        exerciseWorker(new WorkerMetrics(registry));
         Map<String, Set<String>> out = new TreeMap<>();
         for (String line : registry.scrape().split("\n")) {
             Matcher m = SAMPLE.matcher(line);
@@ -71,6 +74,18 @@ final class MeterCatalog {
         m.marker("series");
         m.bridgeFailure("orthanc");
         m.position(42);
+    }
+
+    private static void exerciseWorker(WorkerMetrics m) {
+        ModelKey key = new ModelKey("m-1", 1);
+        m.job("m-1", 1, WorkerMetrics.SUCCEEDED);
+        m.inference(key, Duration.ofMillis(12));
+        m.queueWait(key, Duration.ofMillis(2));
+        m.batchSize(key, 4);
+        m.retry(key, "CONTENT_FETCH_TIMEOUT");
+        m.transaction("committed", Duration.ofMillis(5));
+        m.modelLoad(key, "loaded");
+        m.gauges(() -> 0, () -> 0, () -> 1);
     }
 
     /** The dotted meter names a holder declares (its public static final String constants under radflow.). */
