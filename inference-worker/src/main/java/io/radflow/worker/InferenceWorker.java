@@ -89,7 +89,7 @@ public final class InferenceWorker implements ManagedService {
         this.contentReader = b.contentReader != null ? b.contentReader : ContentReaderFactory.create(b.config);
         this.extraRuntimes = List.copyOf(b.runtimes);
         this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : MetricsSetup.prometheusRegistry("inference-worker");
-        this.workerId = config.find(WorkerConfig.WORKER_ID).orElseGet(InferenceWorker::hostName);
+        this.workerId = config.find(WorkerConfig.WORKER_ID).orElseGet(() -> b.defaultWorkerId != null ? b.defaultWorkerId : hostName());
     }
 
     /** A worker wired from configuration alone (the command line, ./radflow dev). */
@@ -132,6 +132,8 @@ public final class InferenceWorker implements ManagedService {
             settings.initialLoad().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("could not read the model settings within " + timeoutMs + " ms (worker.settings.timeout)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot read the model settings: " + e.getCause().getMessage(), e.getCause());
         }
 
         DicomImages dicom = new DicomModuleImages();
@@ -288,7 +290,8 @@ public final class InferenceWorker implements ManagedService {
         }
     }
 
-    private static String hostName() {
+    /** The host name: the default worker id of a standalone worker. */
+    public static String hostName() {
         String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {
             return env;
@@ -307,6 +310,7 @@ public final class InferenceWorker implements ManagedService {
         private ContentReader contentReader;
         private final List<ModelRuntime> runtimes = new ArrayList<>();
         private MeterRegistry meterRegistry;
+        private String defaultWorkerId;
 
         private Builder(RadflowConfig config) {
             this.config = config;
@@ -321,6 +325,12 @@ public final class InferenceWorker implements ManagedService {
         /** Adds a runtime (the MD.ai Python and HTTP runtimes); one of kind ONNX replaces the built-in one. */
         public Builder runtime(ModelRuntime runtime) {
             this.runtimes.add(runtime);
+            return this;
+        }
+
+        /** The id to use when {@code worker.id} is unset (instead of the host name). */
+        public Builder defaultWorkerId(String id) {
+            this.defaultWorkerId = id;
             return this;
         }
 

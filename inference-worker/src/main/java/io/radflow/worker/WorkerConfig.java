@@ -18,7 +18,7 @@ public final class WorkerConfig {
 
     public static final ConfigKey<String> WORKER_ID = ConfigKey.optional("worker.id", ConfigType.STRING,
             "This worker's id, unique per running worker and stable across its restarts (e.g. the pod name): it names the "
-                    + "transactional producer, so a restarted worker fences its previous incarnation at once. Unset: the host name.");
+                    + "transactional producer, so a restarted worker fences its previous incarnation at once. Unset: the host name (in ./radflow dev: <host>-dev).");
 
     public static final ConfigKey<String> GROUP_ID = ConfigKey.of("worker.group.id", ConfigType.STRING,
             "radflow-inference-worker", Validator.nonBlank(), "Consumer group of the workers that share the inference-jobs partitions.");
@@ -43,7 +43,7 @@ public final class WorkerConfig {
             Validator.atLeast(1), "Jobs consumed but not yet committed; at this many the worker pauses its partitions (backpressure).");
 
     public static final ConfigKey<Duration> COMMIT_INTERVAL = ConfigKey.of("worker.commit.interval", ConfigType.DURATION_TYPE,
-            Duration.ofMillis(100), Validator.notNegative(),
+            Duration.ofMillis(250), Validator.notNegative(),
             "Longest wait before finished jobs are committed while others still run; with nothing else running they commit at once.");
 
     public static final ConfigKey<Duration> MODEL_TIMEOUT = ConfigKey.of("worker.model.timeout", ConfigType.DURATION_TYPE,

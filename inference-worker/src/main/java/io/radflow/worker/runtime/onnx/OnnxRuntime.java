@@ -14,8 +14,8 @@ import io.radflow.worker.runtime.LoadedModel;
 import io.radflow.worker.runtime.ModelRuntime;
 import io.radflow.worker.runtime.ModelSpec;
 import java.util.EnumSet;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +40,23 @@ public final class OnnxRuntime implements ModelRuntime {
         this.settings = settings;
         this.dicom = dicom;
         this.env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "radflow-worker");
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "onnx-watchdog");
             t.setDaemon(true);
             return t;
         });
+        // Every run schedules a deadline and cancels it when done: drop cancelled ones at once
+        // instead of keeping them (and their run options) queued for the whole timeout.
+        timer.setRemoveOnCancelPolicy(true);
+        this.watchdog = timer;
+        if (settings.device() == Device.GPU && !availableProviders().contains(OrtProvider.CUDA)) {
+            reportFallback(noCudaReason()); // say it at start-up, not only when the first model loads
+        }
+    }
+
+    private static String noCudaReason() {
+        return "this ONNX Runtime build has no CUDA execution provider (providers: " + availableProviders()
+                + "); build with 'mvn -Pgpu' to use onnxruntime_gpu (needs CUDA 12 and cuDNN 9)";
     }
 
     @Override
@@ -90,8 +102,7 @@ public final class OnnxRuntime implements ModelRuntime {
     /** Adds the CUDA provider when this build has it and it initialises; otherwise explains the CPU fallback once. */
     private Device addCuda(OrtSession.SessionOptions options) {
         if (!availableProviders().contains(OrtProvider.CUDA)) {
-            reportFallback("this ONNX Runtime build has no CUDA execution provider (providers: " + availableProviders()
-                    + "); build with 'mvn -Pgpu' to use onnxruntime_gpu (needs CUDA 12 and cuDNN 9)");
+            reportFallback(noCudaReason());
             return Device.CPU;
         }
         try {
