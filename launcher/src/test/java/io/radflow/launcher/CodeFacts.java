@@ -6,6 +6,7 @@ import io.radflow.common.config.ConfigKey;
 import io.radflow.ingestion.OrthancBridgeConfig;
 import io.radflow.ingestion.UploadCommand;
 import io.radflow.registry.RegistryConfig;
+import io.radflow.trigger.TriggerConfig;
 import io.radflow.worker.WorkerConfig;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +28,14 @@ final class CodeFacts {
     /** The configuration each command that a manifest runs reads (its ConfigDefinition). */
     static final Map<String, ConfigDefinition> COMMANDS = Map.of(
             "registry-service", RegistryConfig.DEFINITION,
+            "autorun-trigger", TriggerConfig.DEFINITION,
             "inference-worker", WorkerConfig.FULL,
             "orthanc-bridge", OrthancBridgeConfig.DEFINITION,
             "upload", UploadCommand.DEFINITION,
             "topics", CommonConfig.DEFINITION);
 
     /** Services that stay up and serve /metrics (the commands a manifest runs as a long-lived process). */
-    static final Set<String> SERVICES = Set.of("registry-service", "inference-worker", "orthanc-bridge");
+    static final Set<String> SERVICES = Set.of("registry-service", "autorun-trigger", "inference-worker", "orthanc-bridge");
 
     /**
      * RADFLOW_* variables that are not configuration keys, and the file that reads each: the config

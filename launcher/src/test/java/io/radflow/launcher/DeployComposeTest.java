@@ -167,7 +167,7 @@ class DeployComposeTest {
             maps(job.get("dns_sd_configs")).forEach(d -> strings(d.get("names")).forEach(n -> targets.add(n + ":" + d.get("port"))));
         }
         for (var e : services().entrySet()) {
-            if (!radflow(e.getValue()) || !CodeFacts.SERVICES.contains(CodeFacts.subcommand(strings(e.getValue().get("command"))))) {
+            if (!radflow(e.getValue()) || oneShot(e.getValue())) {
                 continue;
             }
             Map<String, String> env = environment(e.getValue());

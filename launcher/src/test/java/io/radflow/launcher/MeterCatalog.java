@@ -3,7 +3,11 @@ package io.radflow.launcher;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.radflow.common.metrics.MetricsSetup;
 import io.radflow.ingestion.IngestionMetrics;
+import io.radflow.common.error.Reason;
 import io.radflow.registry.RegistryMetrics;
+import io.radflow.schemas.avro.JobTrigger;
+import io.radflow.schemas.avro.Scope;
+import io.radflow.trigger.TriggerMetrics;
 import io.radflow.worker.metrics.WorkerMetrics;
 import io.radflow.worker.runtime.ModelKey;
 import java.lang.reflect.Field;
@@ -27,7 +31,8 @@ import java.util.regex.Pattern;
 final class MeterCatalog {
 
     /** The metrics holder of every component: one class each declares its meter names. */
-    static final List<Class<?>> HOLDERS = List.of(RegistryMetrics.class, IngestionMetrics.class, WorkerMetrics.class);
+    static final List<Class<?>> HOLDERS = List.of(RegistryMetrics.class, IngestionMetrics.class, TriggerMetrics.class,
+            WorkerMetrics.class);
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})?\\s");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
@@ -42,6 +47,7 @@ final class MeterCatalog {
         PrometheusMeterRegistry registry = MetricsSetup.prometheusRegistry("meter-catalog");
         exerciseRegistry(new RegistryMetrics(registry));
         exerciseIngestion(new IngestionMetrics(registry, "orthanc"));
+        exerciseTrigger(new TriggerMetrics(registry));
         exerciseWorker(new WorkerMetrics(registry));
         Map<String, Set<String>> out = new TreeMap<>();
         for (String line : registry.scrape().split("\n")) {
@@ -74,6 +80,16 @@ final class MeterCatalog {
         m.marker("series");
         m.bridgeFailure("orthanc");
         m.position(42);
+    }
+
+    private static void exerciseTrigger(TriggerMetrics m) {
+        m.jobEmitted(Scope.SERIES, JobTrigger.COMPLETION_MARKER);
+        m.groupCompleted(Scope.SERIES, JobTrigger.COMPLETION_MARKER, Duration.ofSeconds(2));
+        m.deadLettered(Reason.MALFORMED_EVENT);
+        m.upload("instance");
+        m.settingsSkipped("model-settings");
+        m.groupsExpired(1);
+        m.pendingGroups("0_0", 3);
     }
 
     private static void exerciseWorker(WorkerMetrics m) {
