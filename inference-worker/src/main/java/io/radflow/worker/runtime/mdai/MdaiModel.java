@@ -92,15 +92,28 @@ final class MdaiModel implements LoadedModel {
         return size;
     }
 
+    /** The batch's deadline; restarting a dead process does not count against the model. */
+    private static final class Deadline {
+        long nanos;
+
+        Deadline(long nanos) {
+            this.nanos = nanos;
+        }
+
+        boolean passed() {
+            return System.nanoTime() >= nanos;
+        }
+    }
+
     @Override
     public List<ItemResult> run(List<ModelRequest> batch, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = new Deadline(System.nanoTime() + timeout.toNanos());
         ItemResult[] results = new ItemResult[batch.size()];
         lock.lock();
         try {
             for (List<Integer> call : calls(batch)) {
                 List<ModelRequest> requests = call.stream().map(batch::get).toList();
-                List<ItemResult> out = System.nanoTime() >= deadline
+                List<ItemResult> out = deadline.passed()
                         ? failAll(requests.size(), new RadflowException(Reason.MODEL_TIMEOUT, "model " + spec.key()
                                 + " did not reach this job within " + timeout.toMillis() + " ms"))
                         : runCall(requests, deadline);
@@ -143,9 +156,12 @@ final class MdaiModel implements LoadedModel {
         return calls;
     }
 
-    private List<ItemResult> runCall(List<ModelRequest> requests, long deadline) {
+    private List<ItemResult> runCall(List<ModelRequest> requests, Deadline deadline) {
         try {
-            ensureProcess();
+            long t0 = System.nanoTime();
+            if (ensureProcess()) {
+                deadline.nanos += System.nanoTime() - t0;
+            }
         } catch (RadflowException e) {
             return failAll(requests.size(), e);
         }
@@ -156,7 +172,7 @@ final class MdaiModel implements LoadedModel {
             message.put("kind", "predict");
             message.put("grouped", grouped);
             message.put("data", input.data());
-            response = process.call(Msgpack.pack(message), deadline);
+            response = process.call(Msgpack.pack(message), deadline.nanos);
         } catch (RadflowException e) {
             if (e.reason() == Reason.RUNTIME_CRASHED && requests.size() > 1) {
                 log.info("python runner crashed on a call of several jobs, running them one at a time model={} version={} jobs={}",
@@ -168,7 +184,7 @@ final class MdaiModel implements LoadedModel {
         return results(requests, response, deadline);
     }
 
-    private List<ItemResult> results(List<ModelRequest> requests, Map<String, Object> response, long deadline) {
+    private List<ItemResult> results(List<ModelRequest> requests, Map<String, Object> response, Deadline deadline) {
         List<?> units = response.get("units") instanceof List<?> l ? l : List.of();
         String mode = String.valueOf(response.get("mode"));
         int expected = "groups".equals(mode) ? requests.size() : 1;
@@ -204,10 +220,10 @@ final class MdaiModel implements LoadedModel {
         return perJob.stream().map(outs -> (ItemResult) new ItemResult.Success(outs)).toList();
     }
 
-    private List<ItemResult> isolate(List<ModelRequest> requests, long deadline) {
+    private List<ItemResult> isolate(List<ModelRequest> requests, Deadline deadline) {
         List<ItemResult> out = new ArrayList<>(requests.size());
         for (ModelRequest r : requests) {
-            out.add(System.nanoTime() >= deadline
+            out.add(deadline.passed()
                     ? failure(new RadflowException(Reason.MODEL_TIMEOUT, "model " + spec.key() + " ran out of time before this job"))
                     : runCall(List.of(r), deadline).get(0));
         }
@@ -243,13 +259,16 @@ final class MdaiModel implements LoadedModel {
         return new ItemResult.Failure(reason, message, null);
     }
 
-    /** Starts the process again when it died (crash, timeout kill); a failed restart makes the model unhealthy. */
-    private void ensureProcess() {
+    /**
+     * Starts the process again when it died (crash, timeout kill); a failed restart makes the model
+     * unhealthy. True when it restarted.
+     */
+    private boolean ensureProcess() {
         if (closed) {
             throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "model " + spec.key() + " was unloaded");
         }
         if (process != null && process.alive()) {
-            return;
+            return false;
         }
         long old = process == null ? -1 : process.pid();
         if (process != null) {
@@ -262,6 +281,7 @@ final class MdaiModel implements LoadedModel {
             hello = started.hello();
             log.info("python runner restarted model={} version={} oldPid={} pid={}", spec.key().modelId(), spec.key().version(),
                     old, process.pid());
+            return true;
         } catch (RadflowException e) {
             broken = true;
             throw new RadflowException(Reason.RUNTIME_CRASHED, "the Python process of " + spec.key() + " (pid " + old
