@@ -42,6 +42,7 @@ final class RunnerProcess implements AutoCloseable {
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
     private final ScheduledExecutorService watchdog;
     private final AtomicBoolean killedForTimeout = new AtomicBoolean();
+    private volatile boolean killed;
     private volatile boolean closing;
 
     private RunnerProcess(ModelKey key, Process process, ScheduledExecutorService watchdog) {
@@ -114,8 +115,9 @@ final class RunnerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** False once the process died or was killed (a killed process may take a moment to go). */
     boolean alive() {
-        return process.isAlive();
+        return !killed && process.isAlive();
     }
 
     /**
@@ -188,6 +190,7 @@ final class RunnerProcess implements AutoCloseable {
 
     private RadflowException failure(String doing, IOException e) {
         if (killedForTimeout.get()) {
+            exitStatus(); // wait for the kill to take effect, so no one sends to a dying process
             return new RadflowException(Reason.MODEL_TIMEOUT, "the model " + key + " did not answer in time; its Python process (pid "
                     + pid() + ") was killed and starts again with the next request", e);
         }
@@ -210,6 +213,7 @@ final class RunnerProcess implements AutoCloseable {
     }
 
     private void kill() {
+        killed = true;
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
     }
