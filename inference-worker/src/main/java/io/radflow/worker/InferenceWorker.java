@@ -93,7 +93,7 @@ public final class InferenceWorker implements ManagedService {
         this.contentReader = b.contentReader != null ? b.contentReader : ContentReaderFactory.create(b.config);
         this.extraRuntimes = List.copyOf(b.runtimes);
         this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : MetricsSetup.prometheusRegistry("inference-worker");
-        this.workerId = config.find(WorkerConfig.WORKER_ID).orElseGet(InferenceWorker::hostName);
+        this.workerId = config.find(WorkerConfig.WORKER_ID).orElseGet(() -> b.defaultWorkerId != null ? b.defaultWorkerId : hostName());
     }
 
     /** A worker wired from configuration alone (the command line, ./radflow dev). */
@@ -136,6 +136,8 @@ public final class InferenceWorker implements ManagedService {
             settings.initialLoad().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("could not read the model settings within " + timeoutMs + " ms (worker.settings.timeout)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot read the model settings: " + e.getCause().getMessage(), e.getCause());
         }
 
         DicomImages dicom = new DicomModuleImages();
@@ -237,7 +239,7 @@ public final class InferenceWorker implements ManagedService {
         Map<String, String> e = new LinkedHashMap<>();
         e.put("worker id", workerId);
         if (endpoint != null) {
-            e.put("metrics", endpoint.url());
+            e.put("metrics", "http://localhost:" + endpoint.port() + "/metrics (and /health)");
         }
         return e;
     }
@@ -298,7 +300,8 @@ public final class InferenceWorker implements ManagedService {
         }
     }
 
-    private static String hostName() {
+    /** The host name: the default worker id of a standalone worker. */
+    public static String hostName() {
         String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {
             return env;
@@ -317,6 +320,7 @@ public final class InferenceWorker implements ManagedService {
         private ContentReader contentReader;
         private final List<ModelRuntime> runtimes = new ArrayList<>();
         private MeterRegistry meterRegistry;
+        private String defaultWorkerId;
 
         private Builder(RadflowConfig config) {
             this.config = config;
@@ -331,6 +335,12 @@ public final class InferenceWorker implements ManagedService {
         /** Adds a runtime; one of a kind the worker has built in (ONNX, MD.ai Python, HTTP) replaces the built-in one. */
         public Builder runtime(ModelRuntime runtime) {
             this.runtimes.add(runtime);
+            return this;
+        }
+
+        /** The id to use when {@code worker.id} is unset (instead of the host name). */
+        public Builder defaultWorkerId(String id) {
+            this.defaultWorkerId = id;
             return this;
         }
 

@@ -20,7 +20,7 @@ public final class WorkerConfig {
 
     public static final ConfigKey<String> WORKER_ID = ConfigKey.optional("worker.id", ConfigType.STRING,
             "This worker's id, unique per running worker and stable across its restarts (e.g. the pod name): it names the "
-                    + "transactional producer, so a restarted worker fences its previous incarnation at once. Unset: the host name.");
+                    + "transactional producer, so a restarted worker fences its previous incarnation at once. Unset: the host name (in ./radflow dev: <host>-dev).");
 
     public static final ConfigKey<String> GROUP_ID = ConfigKey.of("worker.group.id", ConfigType.STRING,
             "radflow-inference-worker", Validator.nonBlank(), "Consumer group of the workers that share the inference-jobs partitions.");

@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.List;
 
-/** Compares outputs and predictions field by field with the generator's expectations. */
+/** Compares model outputs and published predictions field by field with the generator's expectations. */
 public final class ExpectedOutputs {
 
     /** float32 inference against a float64 reference: far looser than the differences seen, far tighter than any real change. */
@@ -30,18 +30,58 @@ public final class ExpectedOutputs {
         return outs;
     }
 
+    /** The fields both shapes share, in the generator's terms. */
+    private record Actual(String type, String study, String series, String instance, Integer frame, Integer classIndex,
+                          Double probability, List<double[]> classProbabilities, byte[] mask, int[] maskSize, double[] box) {
+    }
+
     public static void assertOutputs(String model, String file, List<ModelOutput> actual) {
+        assertSame(model, file, actual.stream().map(ExpectedOutputs::of).toList());
+    }
+
+    /** Predictions of one job, in output index order; also checks the ids derive from the job and index. */
+    public static void assertPredictions(String model, String file, List<Prediction> actual) {
+        for (int i = 0; i < actual.size(); i++) {
+            assertThat(actual.get(i).getOutputIndex()).isEqualTo(i);
+            assertThat(actual.get(i).getPredictionId()).isEqualTo(actual.get(i).getJobId() + ":" + i);
+        }
+        assertSame(model, file, actual.stream().map(ExpectedOutputs::of).toList());
+    }
+
+    private static Actual of(ModelOutput o) {
+        MaskData m = o.data() instanceof MaskData md ? md : null;
+        BoxData b = o.data() instanceof BoxData bd ? bd : null;
+        return new Actual(o.type().name(), o.studyUid(), o.seriesUid(), o.instanceUid(), o.frameNumber(), o.classIndex(),
+                o.probability(), o.classProbabilities() == null ? null
+                        : o.classProbabilities().stream().map(s -> new double[] {s.classIndex(), s.probability()}).toList(),
+                m == null ? null : m.pixels(), m == null ? null : new int[] {m.rows(), m.columns()},
+                b == null ? null : new double[] {b.x(), b.y(), b.width(), b.height()});
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Actual of(Prediction p) {
+        Mask m = p.getData() instanceof Mask md ? md : null;
+        BoundingBox b = p.getData() instanceof BoundingBox bd ? bd : null;
+        return new Actual(p.getType().name(), p.getStudyInstanceUid(), p.getSeriesInstanceUid(), p.getSopInstanceUid(),
+                p.getFrameNumber(), p.getClassIndex(), p.getProbability() instanceof Double d ? d : null,
+                p.getProbability() instanceof List<?> l
+                        ? ((List<ClassProbability>) l).stream().map(c -> new double[] {c.getClassIndex(), c.getProbability()}).toList() : null,
+                m == null ? null : bytes(m.getPixels()), m == null ? null : new int[] {m.getRows(), m.getColumns()},
+                b == null ? null : new double[] {b.getX(), b.getY(), b.getWidth(), b.getHeight()});
+    }
+
+    private static void assertSame(String model, String file, List<Actual> actual) {
         JsonNode expected = of(model, file);
         assertThat(actual).as(model + " on " + file).hasSize(expected.size());
         for (int i = 0; i < expected.size(); i++) {
             JsonNode e = expected.get(i);
-            ModelOutput a = actual.get(i);
+            Actual a = actual.get(i);
             String at = model + " on " + file + ", output " + i;
-            assertThat(a.type().name()).as(at + " type").isEqualTo(e.path("type").asText());
-            assertThat(a.studyUid()).as(at + " study").isEqualTo(e.path("study_uid").asText());
-            assertThat(a.seriesUid()).as(at + " series").isEqualTo(e.path("series_uid").asText());
-            assertThat(a.instanceUid()).as(at + " instance").isEqualTo(e.path("instance_uid").asText());
-            assertThat(a.frameNumber()).as(at + " frame").isEqualTo(e.path("frame_number").isNull() ? null : e.path("frame_number").asInt());
+            assertThat(a.type()).as(at + " type").isEqualTo(e.path("type").asText());
+            assertThat(a.study()).as(at + " study").isEqualTo(e.path("study_uid").asText());
+            assertThat(a.series()).as(at + " series").isEqualTo(e.path("series_uid").asText());
+            assertThat(a.instance()).as(at + " instance").isEqualTo(e.path("instance_uid").asText());
+            assertThat(a.frame()).as(at + " frame").isEqualTo(e.path("frame_number").isNull() ? null : e.path("frame_number").asInt());
             assertThat(a.classIndex()).as(at + " class").isEqualTo(e.path("class_index").isNull() ? null : e.path("class_index").asInt());
             JsonNode p = e.path("probability");
             if (p.isNull()) {
@@ -50,8 +90,8 @@ public final class ExpectedOutputs {
             } else if (p.isArray()) {
                 assertThat(a.classProbabilities()).as(at + " class probabilities").hasSize(p.size());
                 for (int c = 0; c < p.size(); c++) {
-                    assertThat(a.classProbabilities().get(c).classIndex()).isEqualTo(p.get(c).path("class_index").asInt());
-                    assertThat(a.classProbabilities().get(c).probability()).as(at + " p[" + c + "]")
+                    assertThat((int) a.classProbabilities().get(c)[0]).isEqualTo(p.get(c).path("class_index").asInt());
+                    assertThat(a.classProbabilities().get(c)[1]).as(at + " p[" + c + "]")
                             .isCloseTo(p.get(c).path("probability").asDouble(), within(TOLERANCE));
                 }
             } else {
@@ -59,64 +99,15 @@ public final class ExpectedOutputs {
             }
             JsonNode d = e.path("data");
             if (d.isNull()) {
-                assertThat(a.data()).as(at + " data").isNull();
+                assertThat(a.mask()).as(at + " mask").isNull();
+                assertThat(a.box()).as(at + " box").isNull();
             } else if (d.has("mask")) {
-                MaskData m = (MaskData) a.data();
-                assertThat(m.rows()).isEqualTo(d.path("mask").path("rows").asInt());
-                assertThat(m.columns()).isEqualTo(d.path("mask").path("columns").asInt());
-                assertThat(m.pixels()).as(at + " mask pixels").isEqualTo(Base64.getDecoder().decode(d.path("mask").path("pixels").asText()));
+                assertThat(a.maskSize()).as(at + " mask size").containsExactly(d.path("mask").path("rows").asInt(), d.path("mask").path("columns").asInt());
+                assertThat(a.mask()).as(at + " mask pixels").isEqualTo(Base64.getDecoder().decode(d.path("mask").path("pixels").asText()));
             } else {
-                BoxData b = (BoxData) a.data();
                 JsonNode eb = d.path("box");
-                assertThat(new double[] {b.x(), b.y(), b.width(), b.height()}).as(at + " box")
-                        .containsExactly(eb.path("x").asDouble(), eb.path("y").asDouble(), eb.path("width").asDouble(), eb.path("height").asDouble());
-            }
-        }
-    }
-
-    /** The same comparison for published predictions (outputIndex order). */
-    public static void assertPredictions(String model, String file, List<Prediction> actual) {
-        JsonNode expected = of(model, file);
-        assertThat(actual).as(model + " predictions on " + file).hasSize(expected.size());
-        for (int i = 0; i < expected.size(); i++) {
-            JsonNode e = expected.get(i);
-            Prediction a = actual.get(i);
-            String at = model + " prediction " + i + " on " + file;
-            assertThat(a.getOutputIndex()).as(at + " index").isEqualTo(i);
-            assertThat(a.getPredictionId()).as(at + " id").isEqualTo(a.getJobId() + ":" + i);
-            assertThat(a.getType().name()).as(at + " type").isEqualTo(e.path("type").asText());
-            assertThat(a.getStudyInstanceUid()).as(at + " study").isEqualTo(e.path("study_uid").asText());
-            assertThat(a.getSeriesInstanceUid()).as(at + " series").isEqualTo(e.path("series_uid").asText());
-            assertThat(a.getSopInstanceUid()).as(at + " instance").isEqualTo(e.path("instance_uid").asText());
-            assertThat(a.getFrameNumber()).as(at + " frame").isEqualTo(e.path("frame_number").isNull() ? null : e.path("frame_number").asInt());
-            assertThat(a.getClassIndex()).as(at + " class").isEqualTo(e.path("class_index").isNull() ? null : e.path("class_index").asInt());
-            JsonNode p = e.path("probability");
-            if (p.isNull()) {
-                assertThat(a.getProbability()).as(at + " probability").isNull();
-            } else if (p.isArray()) {
-                @SuppressWarnings("unchecked")
-                List<ClassProbability> ps = (List<ClassProbability>) a.getProbability();
-                assertThat(ps).hasSize(p.size());
-                for (int c = 0; c < p.size(); c++) {
-                    assertThat(ps.get(c).getClassIndex()).isEqualTo(p.get(c).path("class_index").asInt());
-                    assertThat(ps.get(c).getProbability()).as(at + " p[" + c + "]").isCloseTo(p.get(c).path("probability").asDouble(), within(TOLERANCE));
-                }
-            } else {
-                assertThat((Double) a.getProbability()).as(at + " probability").isCloseTo(p.asDouble(), within(TOLERANCE));
-            }
-            JsonNode d = e.path("data");
-            if (d.isNull()) {
-                assertThat(a.getData()).as(at + " data").isNull();
-            } else if (d.has("mask")) {
-                Mask m = (Mask) a.getData();
-                assertThat(m.getRows()).isEqualTo(d.path("mask").path("rows").asInt());
-                assertThat(m.getColumns()).isEqualTo(d.path("mask").path("columns").asInt());
-                assertThat(bytes(m.getPixels())).as(at + " mask pixels").isEqualTo(Base64.getDecoder().decode(d.path("mask").path("pixels").asText()));
-            } else {
-                BoundingBox b = (BoundingBox) a.getData();
-                JsonNode eb = d.path("box");
-                assertThat(new double[] {b.getX(), b.getY(), b.getWidth(), b.getHeight()}).as(at + " box")
-                        .containsExactly(eb.path("x").asDouble(), eb.path("y").asDouble(), eb.path("width").asDouble(), eb.path("height").asDouble());
+                assertThat(a.box()).as(at + " box").containsExactly(eb.path("x").asDouble(), eb.path("y").asDouble(),
+                        eb.path("width").asDouble(), eb.path("height").asDouble());
             }
         }
     }

@@ -30,6 +30,7 @@ import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.testsupport.TestStack;
+import io.radflow.worker.consumer.GroupOffsets;
 import io.radflow.testsupport.TopicReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,12 +47,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -110,16 +108,7 @@ public final class WorkerFixture implements AutoCloseable {
      */
     public void startGroupAtEnd(String group) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            String topic = TopicCatalog.INFERENCE_JOBS.name();
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
-                    .forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(group, offsets).all().get(30, TimeUnit.SECONDS);
+            GroupOffsets.startAtEnd(admin, group, TopicCatalog.INFERENCE_JOBS.name());
         }
     }
 

@@ -8,6 +8,10 @@ import io.radflow.common.lifecycle.ManagedService;
 import io.radflow.content.StorageConfig;
 import io.radflow.ingestion.OrthancBridge;
 import io.radflow.ingestion.OrthancBridgeConfig;
+import io.radflow.registry.RegistryConfig;
+import io.radflow.registry.RegistryService;
+import io.radflow.worker.InferenceWorker;
+import io.radflow.worker.WorkerConfig;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,13 +25,18 @@ final class DevServices {
     private DevServices() {
     }
 
-    static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(StorageConfig.DEFINITION).and(OrthancBridgeConfig.BRIDGE);
+    static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(StorageConfig.DEFINITION).and(RegistryConfig.KEYS)
+            .and(OrthancBridgeConfig.BRIDGE).and(WorkerConfig.DEFINITION);
 
     static List<ManagedService> create(RadflowConfig config) {
         List<ManagedService> services = new ArrayList<>();
+        services.add(new RegistryService(config));
         if (OrthancBridge.configured(config)) {
             services.add(OrthancBridge.create(config, Metrics.globalRegistry));
         }
+        // Last: the worker runs what the others produce. Its own default id, so a standalone
+        // ./radflow inference-worker on this host does not fence it.
+        services.add(InferenceWorker.builder(config).defaultWorkerId(InferenceWorker.hostName() + "-dev").build());
         return services;
     }
 }

@@ -2,6 +2,7 @@ package io.radflow.launcher;
 
 import io.radflow.ingestion.OrthancBridgeCommand;
 import io.radflow.ingestion.UploadCommand;
+import io.radflow.worker.cli.InferenceWorkerCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,11 +14,13 @@ import picocli.CommandLine.Spec;
         description = "Event-driven inference pipeline for medical imaging on Apache Kafka.",
         subcommands = {
             DevCommand.class,
+            RegistryServiceCommand.class,
             SchemasCommand.class,
             ConfigCommand.class,
             BenchCommand.class,
             UploadCommand.class,
             OrthancBridgeCommand.class,
+            InferenceWorkerCommand.class,
             HelpCommand.class
         },
         footer = {"", "Every subcommand takes --bootstrap-servers (RADFLOW_KAFKA_BOOTSTRAP_SERVERS) and "

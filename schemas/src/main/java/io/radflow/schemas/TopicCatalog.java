@@ -1,5 +1,8 @@
 package io.radflow.schemas;
 
+import io.radflow.schemas.avro.ApiKey;
+import io.radflow.schemas.avro.CloneCode;
+import io.radflow.schemas.avro.CommandReply;
 import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.IngestionCursor;
 import io.radflow.schemas.avro.InferenceJob;
@@ -8,6 +11,7 @@ import io.radflow.schemas.avro.JobStatus;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.ProjectSettings;
+import io.radflow.schemas.avro.RegistryCommand;
 import io.radflow.schemas.Topic.Cleanup;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +28,8 @@ public final class TopicCatalog {
 
     private static final Optional<Long> KEEP_DEFAULT = Optional.empty();
     private static final Optional<Long> FOURTEEN_DAYS = Optional.of(Duration.ofDays(14).toMillis());
+    private static final Optional<Long> ONE_DAY = Optional.of(Duration.ofDays(1).toMillis());
+    private static final Optional<Long> ONE_HOUR = Optional.of(Duration.ofHours(1).toMillis());
 
     public static final Topic<String, ModelSettings> MODEL_SETTINGS = new Topic<>("model-settings",
             String.class, ModelSettings.class, 3, Cleanup.COMPACT, KEEP_DEFAULT,
@@ -61,8 +67,26 @@ public final class TopicCatalog {
             String.class, IngestionCursor.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
             "Source id -> how far that source (an Orthanc bridge) has published; committed in the same transaction as its events.");
 
+    // The registry service's own topics: its command log and replies, and state that is not model settings.
+    public static final Topic<String, RegistryCommand> REGISTRY_COMMANDS = new Topic<>("registry-commands",
+            String.class, RegistryCommand.class, 3, Cleanup.DELETE, ONE_DAY,
+            "Project id -> a write (compare-and-set) for the registry's command processor, the single writer of model-settings and project-settings.");
+
+    public static final Topic<String, CommandReply> REGISTRY_COMMAND_REPLIES = new Topic<>("registry-command-replies",
+            String.class, CommandReply.class, 1, Cleanup.DELETE, ONE_HOUR,
+            "Command id -> the command processor's answer (accepted with the new revision, or why not).");
+
+    public static final Topic<String, ApiKey> REGISTRY_API_KEYS = new Topic<>("registry-api-keys",
+            String.class, ApiKey.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
+            "Key id -> ApiKey: user, admin flag and the SHA-256 of the secret (never the secret).");
+
+    public static final Topic<String, CloneCode> REGISTRY_CLONE_CODES = new Topic<>("registry-clone-codes",
+            String.class, CloneCode.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
+            "SHA-256 of a clone code -> CloneCode: model, versions, creator (the code itself is never stored).");
+
     public static final List<Topic<?, ?>> ALL = List.of(MODEL_SETTINGS, PROJECT_SETTINGS, DATASET_UPLOADS,
-            INFERENCE_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ, INGESTION_CURSORS);
+            INFERENCE_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ, INGESTION_CURSORS,
+            REGISTRY_COMMANDS, REGISTRY_COMMAND_REPLIES, REGISTRY_API_KEYS, REGISTRY_CLONE_CODES);
 
     public static Optional<Topic<?, ?>> byName(String name) {
         return ALL.stream().filter(t -> t.name().equals(name)).findFirst();

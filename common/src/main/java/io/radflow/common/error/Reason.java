@@ -42,6 +42,18 @@ public enum Reason {
     RUNTIME_UNAVAILABLE(true),
     INVALID_OUTPUT(false),
 
+    // Requests to a service's API (the registry's REST API maps these to HTTP statuses)
+    INVALID_REQUEST(false),
+    INVALID_ARTIFACT(false),
+    PAYLOAD_TOO_LARGE(false),
+    UNAUTHENTICATED(false),
+    FORBIDDEN(false),
+    NOT_FOUND(false),
+    ALREADY_EXISTS(false),
+    CONCURRENT_MODIFICATION(true),
+    PRECONDITION_FAILED(false),
+    WRITE_NOT_CONFIRMED(true),
+
     INTERNAL(false);
 
     private final boolean retriable;

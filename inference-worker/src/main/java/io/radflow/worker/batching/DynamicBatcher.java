@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -150,24 +149,6 @@ public final class DynamicBatcher<T> {
         try {
             closed = true;
             changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** For tests: waits until at least {@code n} items are queued. */
-    boolean awaitSize(int n, long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        lock.lock();
-        try {
-            while (size < n) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                changed.awaitNanos(left);
-            }
-            return true;
         } finally {
             lock.unlock();
         }

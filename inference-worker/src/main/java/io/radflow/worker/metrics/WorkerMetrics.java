@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.Timer;
 import io.radflow.common.metrics.MetricsSetup;
 import io.radflow.worker.runtime.ModelKey;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -35,9 +37,27 @@ public final class WorkerMetrics {
     private static final double[] PERCENTILES = {0.5, 0.9, 0.95, 0.99};
 
     private final MeterRegistry registry;
+    /** Meters per model version, built once: registering on every job would cost more than recording. */
+    private final Map<ModelKey, VersionMeters> versions = new ConcurrentHashMap<>();
+
+    private record VersionMeters(Timer inference, Timer queueWait, DistributionSummary batchSize) {
+    }
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    private VersionMeters meters(ModelKey key) {
+        return versions.computeIfAbsent(key, k -> {
+            String[] tags = {"model", k.modelId(), "version", Integer.toString(k.version())};
+            return new VersionMeters(
+                    Timer.builder(INFERENCE_LATENCY).description("Model execution time of one batch").tags(tags)
+                            .publishPercentiles(PERCENTILES).publishPercentileHistogram().register(registry),
+                    Timer.builder(QUEUE_WAIT).description("Time jobs waited between consumption and the start of their batch")
+                            .tags(tags).publishPercentiles(PERCENTILES).publishPercentileHistogram().register(registry),
+                    DistributionSummary.builder(BATCH_SIZE).description("Jobs per executed batch").tags(tags)
+                            .publishPercentiles(PERCENTILES).register(registry));
+        });
     }
 
     public MeterRegistry registry() {
@@ -53,22 +73,16 @@ public final class WorkerMetrics {
 
     /** Time the runtime spent on one batch. */
     public void inference(ModelKey key, Duration d) {
-        Timer.builder(INFERENCE_LATENCY).description("Model execution time of one batch")
-                .tags("model", key.modelId(), "version", Integer.toString(key.version()))
-                .publishPercentiles(PERCENTILES).publishPercentileHistogram().register(registry).record(d);
+        meters(key).inference().record(d);
     }
 
     /** Time from a job's arrival at the worker to the start of its batch. */
     public void queueWait(ModelKey key, Duration d) {
-        Timer.builder(QUEUE_WAIT).description("Time jobs waited between consumption and the start of their batch")
-                .tags("model", key.modelId(), "version", Integer.toString(key.version()))
-                .publishPercentiles(PERCENTILES).publishPercentileHistogram().register(registry).record(d);
+        meters(key).queueWait().record(d);
     }
 
     public void batchSize(ModelKey key, int size) {
-        DistributionSummary.builder(BATCH_SIZE).description("Jobs per executed batch")
-                .tags("model", key.modelId(), "version", Integer.toString(key.version()))
-                .publishPercentiles(PERCENTILES).register(registry).record(size);
+        meters(key).batchSize().record(size);
     }
 
     public void retry(ModelKey key, String reason) {

@@ -5,8 +5,9 @@ import java.nio.FloatBuffer;
 /**
  * Turns one frame of modality values into model input: VOI window to [0, 1] (DICOM PS3.3
  * C.11.2.1.2.1 linear function, or the frame's min-max range), bilinear resize with half-pixel
- * centres (as OpenCV and ONNX Resize do), then {@code (x - mean) / std}. Arithmetic is in double
- * and rounded to float once, so results match a float64 reference to float precision.
+ * centres (as OpenCV and ONNX Resize do), then {@code (x - mean) / std}. The window is evaluated
+ * in double, the rest in float: the model reads float32, and this agrees with a float64 reference
+ * to float precision.
  */
 public final class ImagePreprocessor {
 
@@ -19,73 +20,80 @@ public final class ImagePreprocessor {
      */
     public static void write(float[] modality, int rows, int columns, Double fileCenter, Double fileWidth,
                              PreprocessSettings settings, int channels, int outRows, int outColumns, FloatBuffer dst) {
-        double[] windowed = window(modality, settings.windowCenter() != null ? settings.windowCenter() : fileCenter,
+        float[] windowed = window(modality, settings.windowCenter() != null ? settings.windowCenter() : fileCenter,
                 settings.windowCenter() != null ? settings.windowWidth() : fileWidth);
-        double[] resized = rows == outRows && columns == outColumns ? windowed
+        float[] out = rows == outRows && columns == outColumns ? windowed
                 : resizeBilinear(windowed, rows, columns, outRows, outColumns);
-        float[] out = new float[resized.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) ((resized[i] - settings.mean()) / settings.std());
+        if (settings.mean() != 0 || settings.std() != 1) {
+            float mean = (float) settings.mean();
+            float inv = (float) (1 / settings.std());
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (out[i] - mean) * inv;
+            }
         }
         for (int c = 0; c < channels; c++) {
             dst.put(out);
         }
     }
 
-    static double[] window(float[] x, Double center, Double width) {
-        double[] y = new double[x.length];
+    static float[] window(float[] x, Double center, Double width) {
+        float[] y = new float[x.length];
         if (center == null || width == null || width < 1) {
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
+            float lo = Float.POSITIVE_INFINITY;
+            float hi = Float.NEGATIVE_INFINITY;
             for (float v : x) {
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);
             }
             if (hi > lo) {
+                double range = (double) hi - lo;
                 for (int i = 0; i < x.length; i++) {
-                    y[i] = (x[i] - lo) / (hi - lo);
+                    y[i] = (float) ((x[i] - (double) lo) / range);
                 }
             }
             return y;
         }
-        double c = center;
-        double w = width;
+        double c = center - 0.5;
+        double w = width - 1;
         for (int i = 0; i < x.length; i++) {
-            double v = (x[i] - (c - 0.5)) / (w - 1) + 0.5;
-            y[i] = v < 0 ? 0 : Math.min(v, 1);
+            double v = (x[i] - c) / w + 0.5;
+            y[i] = (float) (v < 0 ? 0 : Math.min(v, 1));
         }
         return y;
     }
 
-    static double[] resizeBilinear(double[] src, int inRows, int inCols, int outRows, int outCols) {
+    static float[] resizeBilinear(float[] src, int inRows, int inCols, int outRows, int outCols) {
         int[] y0 = new int[outRows];
         int[] y1 = new int[outRows];
-        double[] fy = new double[outRows];
+        float[] fy = new float[outRows];
         axis(inRows, outRows, y0, y1, fy);
         int[] x0 = new int[outCols];
         int[] x1 = new int[outCols];
-        double[] fx = new double[outCols];
+        float[] fx = new float[outCols];
         axis(inCols, outCols, x0, x1, fx);
-        double[] out = new double[outRows * outCols];
+        float[] out = new float[outRows * outCols];
         for (int oy = 0; oy < outRows; oy++) {
             int r0 = y0[oy] * inCols;
             int r1 = y1[oy] * inCols;
+            float wy = fy[oy];
+            int o = oy * outCols;
             for (int ox = 0; ox < outCols; ox++) {
-                double top = src[r0 + x0[ox]] * (1 - fx[ox]) + src[r0 + x1[ox]] * fx[ox];
-                double bottom = src[r1 + x0[ox]] * (1 - fx[ox]) + src[r1 + x1[ox]] * fx[ox];
-                out[oy * outCols + ox] = top * (1 - fy[oy]) + bottom * fy[oy];
+                float wx = fx[ox];
+                float top = src[r0 + x0[ox]] + (src[r0 + x1[ox]] - src[r0 + x0[ox]]) * wx;
+                float bottom = src[r1 + x0[ox]] + (src[r1 + x1[ox]] - src[r1 + x0[ox]]) * wx;
+                out[o + ox] = top + (bottom - top) * wy;
             }
         }
         return out;
     }
 
-    private static void axis(int in, int out, int[] i0, int[] i1, double[] f) {
+    private static void axis(int in, int out, int[] i0, int[] i1, float[] f) {
         double scale = (double) in / out;
         for (int o = 0; o < out; o++) {
             double s = Math.min(Math.max((o + 0.5) * scale - 0.5, 0), in - 1);
             i0[o] = (int) Math.floor(s);
             i1[o] = Math.min(i0[o] + 1, in - 1);
-            f[o] = s - i0[o];
+            f[o] = (float) (s - i0[o]);
         }
     }
 }

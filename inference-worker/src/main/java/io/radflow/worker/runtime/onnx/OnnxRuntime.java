@@ -45,6 +45,14 @@ public final class OnnxRuntime implements ModelRuntime {
             t.setDaemon(true);
             return t;
         });
+        if (settings.device() == Device.GPU && !availableProviders().contains(OrtProvider.CUDA)) {
+            reportFallback(noCudaReason()); // say it at start-up, not only when the first model loads
+        }
+    }
+
+    private static String noCudaReason() {
+        return "this ONNX Runtime build has no CUDA execution provider (providers: " + availableProviders()
+                + "); build with 'mvn -Pgpu' to use onnxruntime_gpu (needs CUDA 12 and cuDNN 9)";
     }
 
     @Override
@@ -90,8 +98,7 @@ public final class OnnxRuntime implements ModelRuntime {
     /** Adds the CUDA provider when this build has it and it initialises; otherwise explains the CPU fallback once. */
     private Device addCuda(OrtSession.SessionOptions options) {
         if (!availableProviders().contains(OrtProvider.CUDA)) {
-            reportFallback("this ONNX Runtime build has no CUDA execution provider (providers: " + availableProviders()
-                    + "); build with 'mvn -Pgpu' to use onnxruntime_gpu (needs CUDA 12 and cuDNN 9)");
+            reportFallback(noCudaReason());
             return Device.CPU;
         }
         try {

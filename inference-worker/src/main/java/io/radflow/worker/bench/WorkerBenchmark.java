@@ -1,0 +1,316 @@
+package io.radflow.worker.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.radflow.common.config.CommonConfig;
+import io.radflow.common.config.ConfigSource;
+import io.radflow.common.config.RadflowConfig;
+import io.radflow.content.FileContentStore;
+import io.radflow.content.StorageConfig;
+import io.radflow.content.StoredContent;
+import io.radflow.dicom.DicomAttributes;
+import io.radflow.dicom.DicomReader;
+import io.radflow.schemaregistry.HttpSchemaRegistryClient;
+import io.radflow.schemaregistry.SchemaRegistrySettings;
+import io.radflow.schemaregistry.serde.TopicSerdes;
+import io.radflow.schemas.Topic;
+import io.radflow.schemas.TopicCatalog;
+import io.radflow.schemas.avro.Artifact;
+import io.radflow.schemas.avro.Batching;
+import io.radflow.schemas.avro.ContentRef;
+import io.radflow.schemas.avro.Device;
+import io.radflow.schemas.avro.InferenceJob;
+import io.radflow.schemas.avro.InputType;
+import io.radflow.schemas.avro.JobInstance;
+import io.radflow.schemas.avro.JobTrigger;
+import io.radflow.schemas.avro.LabelClass;
+import io.radflow.schemas.avro.LabelType;
+import io.radflow.schemas.avro.ModelFileType;
+import io.radflow.schemas.avro.ModelLibrary;
+import io.radflow.schemas.avro.ModelSettings;
+import io.radflow.schemas.avro.ModelVersion;
+import io.radflow.schemas.avro.Prediction;
+import io.radflow.schemas.avro.RuntimeKind;
+import io.radflow.schemas.avro.Scope;
+import io.radflow.worker.InferenceWorker;
+import io.radflow.worker.WorkerConfig;
+import io.radflow.worker.consumer.GroupOffsets;
+import io.radflow.worker.preprocess.DecodedImage;
+import io.radflow.worker.preprocess.DicomModuleImages;
+import io.radflow.worker.preprocess.ImagePreprocessor;
+import io.radflow.worker.preprocess.PreprocessSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code ./radflow bench worker}: jobs per second through a whole worker (consume, fetch, decode,
+ * pre-process, run, validate, publish in transactions) for the bundled ONNX classifier, beside
+ * bare ONNX Runtime running the same model on the same already-decoded inputs with the same
+ * session options, in the same run, at each batch size; and the ratio of the two.
+ */
+public final class WorkerBenchmark {
+
+    /** The bundled model: a small CNN (3 conv layers, 1x224x224 input, ~94M multiply-adds per image). */
+    public static final String MODEL_RESOURCE = "/io/radflow/worker/bench/classifier.onnx";
+
+    /**
+     * What to measure.
+     *
+     * @param rounds each side is measured this many times, alternating, and its best round counts:
+     *               on a shared machine the best round is the one least disturbed by others
+     */
+    public record Options(int jobs, List<Integer> batchSizes, int intraOpThreads, Path dicom, int warmupJobs, int rounds) {
+    }
+
+    /** One batch size's figures. */
+    public record Row(int batchSize, double workerJobsPerSecond, double bareJobsPerSecond) {
+        public double ratio() {
+            return workerJobsPerSecond / bareJobsPerSecond;
+        }
+    }
+
+    private final RadflowConfig common;
+    private final Options options;
+    private final PrintWriter out;
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    public WorkerBenchmark(RadflowConfig common, Options options, PrintWriter out) {
+        this.common = common;
+        this.options = options;
+        this.out = out;
+    }
+
+    public List<Row> run() throws Exception {
+        Path dir = Files.createTempDirectory("radflow-bench-worker-");
+        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistrySettings.from(common));
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                     common.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS), "acks", "all", "linger.ms", "5"),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            TopicSerdes serdes = new TopicSerdes(registry, true);
+            Path contentDir = dir.resolve("content");
+            Path artifactDir = dir.resolve("artifacts");
+            StoredContent dicom = new FileContentStore(contentDir).put(options.dicom());
+            Path modelFile = dir.resolve("classifier.onnx");
+            try (InputStream in = WorkerBenchmark.class.getResourceAsStream(MODEL_RESOURCE)) {
+                Files.copy(in, modelFile, StandardCopyOption.REPLACE_EXISTING);
+            }
+            StoredContent model = new FileContentStore(artifactDir).put(modelFile);
+            DicomAttributes attrs = DicomReader.headerOnly().read(options.dicom()).attributes();
+            float[] input = decodedInput(Files.readAllBytes(options.dicom()));
+
+            out.printf("Worker benchmark: %s (CNN, 1x224x224 input, ~0.7 GMAC per image) on %s; %d jobs per round, "
+                    + "best of %d alternating rounds per side; ONNX Runtime intra-op threads %d, worker threads 1%n",
+                    modelFile.getFileName(), options.dicom().getFileName(), options.jobs(), options.rounds(), options.intraOpThreads());
+            out.printf("%6s %16s %18s %7s%n", "batch", "worker jobs/s", "bare ORT jobs/s", "ratio");
+            out.flush();
+            List<Row> rows = new ArrayList<>();
+            for (int batch : options.batchSizes()) {
+                Row row = measure(serdes, producer, contentDir, artifactDir, dicom, model, attrs, modelFile, input, batch);
+                rows.add(row);
+                out.printf("%6d %16.1f %18.1f %7.2f%n", batch, row.workerJobsPerSecond(), row.bareJobsPerSecond(), row.ratio());
+                out.flush();
+            }
+            return rows;
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** The tensor the worker feeds the model for this file, computed once for the baseline. */
+    private static float[] decodedInput(byte[] dicom) {
+        DecodedImage img = new DicomModuleImages().decode(dicom);
+        FloatBuffer buf = FloatBuffer.allocate(224 * 224);
+        ImagePreprocessor.write(img.frames().get(0), img.geometry().rows(), img.geometry().columns(), img.windowCenter(),
+                img.windowWidth(), PreprocessSettings.from(Map.of()), 1, 224, 224, buf);
+        return buf.array();
+    }
+
+    /** Bare ONNX Runtime: the same session options, a ready tensor of {@code batch} inputs, runs back to back. */
+    private static final class Bare implements AutoCloseable {
+        private final OrtSession.SessionOptions options;
+        private final OrtSession session;
+        private final OnnxTensor tensor;
+        private final Map<String, OnnxTensor> feed;
+
+        Bare(Path model, float[] input, int batch, int intraOpThreads) throws OrtException {
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            options = new OrtSession.SessionOptions();
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(intraOpThreads);
+            session = env.createSession(model.toString(), options);
+            FloatBuffer buf = ByteBuffer.allocateDirect(batch * input.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int i = 0; i < batch; i++) {
+                buf.put(input);
+            }
+            buf.flip();
+            tensor = OnnxTensor.createTensor(env, buf, new long[] {batch, 1, 224, 224});
+            feed = Map.of(session.getInputNames().iterator().next(), tensor);
+        }
+
+        void runs(int n) throws OrtException {
+            for (int i = 0; i < n; i++) {
+                session.run(feed).close();
+            }
+        }
+
+        @Override
+        public void close() throws OrtException {
+            tensor.close();
+            session.close();
+            options.close();
+        }
+    }
+
+    private Row measure(TopicSerdes serdes, KafkaProducer<String, byte[]> producer, Path contentDir, Path artifactDir,
+                        StoredContent dicom, StoredContent model, DicomAttributes attrs, Path modelFile, float[] input,
+                        int batch) throws Exception {
+        String modelId = "bench-" + run + "-b" + batch;
+        LabelClass normal = LabelClass.newBuilder().setClassIndex(0).setLabelId("L_0").setName("class 0").setType(LabelType.GLOBAL)
+                .setScope(Scope.INSTANCE).build();
+        LabelClass other = LabelClass.newBuilder(normal).setClassIndex(1).setLabelId("L_1").setName("class 1").build();
+        ModelVersion version = ModelVersion.newBuilder().setVersion(1).setRuntime(RuntimeKind.ONNX).setScope(Scope.INSTANCE)
+                .setInputType(InputType.DICOM).setDevice(Device.CPU)
+                .setArtifact(new Artifact(model.uri().toString(), model.sha256(), model.sizeBytes(), "classifier.onnx"))
+                .setLabelClasses(List.of(normal, other)).setBatching(new Batching(batch, batch == 1 ? 0 : 50))
+                .setCreatedAt(Instant.now()).build();
+        send(producer, serdes, TopicCatalog.MODEL_SETTINGS, modelId, ModelSettings.newBuilder().setModelId(modelId)
+                .setProjectId("bench").setOwnerId("bench").setName(modelId).setLibrary(ModelLibrary.ONNX)
+                .setFileType(ModelFileType.ONNX).setVersions(List.of(version)).setCreatedAt(Instant.now())
+                .setUpdatedAt(Instant.now()).build());
+        producer.flush();
+        String group = "radflow-bench-" + run + "-b" + batch;
+        startGroupAtEnd(group);
+
+        Map<String, String> values = new HashMap<>();
+        values.put(CommonConfig.KAFKA_BOOTSTRAP_SERVERS.name(), common.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS));
+        values.put(CommonConfig.SCHEMA_REGISTRY_URL.name(), common.get(CommonConfig.SCHEMA_REGISTRY_URL).toString());
+        values.put(CommonConfig.METRICS_PORT.name(), "-1");
+        values.put(WorkerConfig.WORKER_ID.name(), group);
+        values.put(WorkerConfig.GROUP_ID.name(), group);
+        values.put(WorkerConfig.THREADS.name(), "1");
+        values.put(WorkerConfig.ONNX_INTRA_OP_THREADS.name(), Integer.toString(options.intraOpThreads()));
+        values.put(WorkerConfig.MAX_IN_FLIGHT.name(), Integer.toString(Math.max(64, 4 * batch)));
+        values.put(StorageConfig.CONTENT_STORE_DIR.name(), contentDir.toString());
+        values.put(StorageConfig.ARTIFACT_STORE_DIR.name(), artifactDir.toString());
+        RadflowConfig config = RadflowConfig.load(WorkerConfig.FULL, ConfigSource.of("bench", values));
+
+        ContentRef ref = ContentRef.newBuilder().setUri(dicom.uri().toString()).setSizeBytes(dicom.sizeBytes())
+                .setSha256(dicom.sha256()).build();
+        int runs = Math.max(1, options.jobs() / batch);
+        int jobs = runs * batch;
+        double bestWorker = 0;
+        double bestBare = 0;
+        try (InferenceWorker worker = InferenceWorker.builder(config).meterRegistry(new SimpleMeterRegistry()).build();
+             KafkaConsumer<String, Prediction> predictions = predictionReader(serdes);
+             Bare bare = new Bare(modelFile, input, batch, options.intraOpThreads())) {
+            worker.start();
+            submitAndAwait(producer, serdes, predictions, modelId, ref, attrs, Math.max(options.warmupJobs(), 2 * batch));
+            bare.runs(Math.max(2, options.warmupJobs() / batch));
+            for (int round = 0; round < options.rounds(); round++) {
+                long t0 = System.nanoTime();
+                bare.runs(runs);
+                bestBare = Math.max(bestBare, jobs / ((System.nanoTime() - t0) / 1e9));
+                t0 = System.nanoTime();
+                submitAndAwait(producer, serdes, predictions, modelId, ref, attrs, jobs);
+                bestWorker = Math.max(bestWorker, jobs / ((System.nanoTime() - t0) / 1e9));
+            }
+        }
+        return new Row(batch, bestWorker, bestBare);
+    }
+
+    private int submitAndAwait(KafkaProducer<String, byte[]> producer, TopicSerdes serdes, KafkaConsumer<String, Prediction> predictions,
+                               String modelId, ContentRef ref, DicomAttributes attrs, int count) throws Exception {
+        Set<String> pending = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            String jobId = modelId + "-" + UUID.randomUUID();
+            pending.add(jobId);
+            send(producer, serdes, TopicCatalog.INFERENCE_JOBS, jobId, InferenceJob.newBuilder().setJobId(jobId).setProjectId("bench")
+                    .setDatasetId("bench").setModelId(modelId).setModelVersion(1).setScope(Scope.INSTANCE)
+                    .setScopeUid(attrs.sopInstanceUid()).setStudyInstanceUid(attrs.studyInstanceUid())
+                    .setInstances(List.of(JobInstance.newBuilder().setStudyInstanceUid(attrs.studyInstanceUid())
+                            .setSeriesInstanceUid(attrs.seriesInstanceUid()).setSopInstanceUid(attrs.sopInstanceUid())
+                            .setContent(ref).setUploadedAt(Instant.now()).build()))
+                    .setTrigger(JobTrigger.MANUAL).setCreatedAt(Instant.now()).build());
+        }
+        producer.flush();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (!pending.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(pending.size() + " of " + count + " jobs produced no prediction within 10 minutes");
+            }
+            for (ConsumerRecord<String, Prediction> r : predictions.poll(Duration.ofMillis(50))) {
+                pending.remove(r.value().getJobId());
+            }
+        }
+        return count;
+    }
+
+    private KafkaConsumer<String, Prediction> predictionReader(TopicSerdes serdes) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", common.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS));
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", false);
+        KafkaConsumer<String, Prediction> c = new KafkaConsumer<>(props, new StringDeserializer(),
+                serdes.valueDeserializer(TopicCatalog.PREDICTIONS));
+        List<TopicPartition> parts = c.partitionsFor(TopicCatalog.PREDICTIONS.name(), Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        c.assign(parts);
+        c.seekToEnd(parts);
+        parts.forEach(c::position); // resolve now, before any job is submitted
+        return c;
+    }
+
+    private void startGroupAtEnd(String group) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", common.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS)))) {
+            GroupOffsets.startAtEnd(admin, group, TopicCatalog.INFERENCE_JOBS.name());
+        }
+    }
+
+    private static <V> void send(KafkaProducer<String, byte[]> producer, TopicSerdes serdes, Topic<String, V> topic, String key, V value) {
+        producer.send(new ProducerRecord<>(topic.name(), key, serdes.valueSerializer(topic).serialize(topic.name(), value)));
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+}

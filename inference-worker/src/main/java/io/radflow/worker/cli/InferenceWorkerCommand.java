@@ -1,0 +1,70 @@
+package io.radflow.worker.cli;
+
+import io.radflow.common.cli.ConnectionOptions;
+import io.radflow.common.config.RadflowConfig;
+import io.radflow.common.lifecycle.ShutdownLatch;
+import io.radflow.worker.InferenceWorker;
+import io.radflow.worker.WorkerConfig;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ./radflow inference-worker}: one worker of the consumer group, until Ctrl-C. */
+@Command(name = "inference-worker", mixinStandardHelpOptions = true,
+        description = {"Run an inference worker: consume inference-jobs, run the models (ONNX Runtime in-process), "
+                + "publish predictions and job-status exactly once, dead-letter what cannot run. Runs until Ctrl-C.",
+            "Every worker.* key (./radflow config) can be set with --set, RADFLOW_* variables or --config."})
+public final class InferenceWorkerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Batches run at the same time (key worker.threads).")
+    Integer threads;
+
+    @Option(names = "--device", paramLabel = "cpu|gpu", description = "cpu, or gpu for the CUDA execution provider when available (key worker.device).")
+    String device;
+
+    @Option(names = "--cache-size", paramLabel = "N", description = "Loaded models kept in memory (key worker.model.cache.size).")
+    Integer cacheSize;
+
+    @Option(names = "--worker-id", paramLabel = "ID", description = "Unique, stable id of this worker (key worker.id; default: the host name).")
+    String workerId;
+
+    @Override
+    public Integer call() throws Exception {
+        set(WorkerConfig.THREADS.name(), threads);
+        set(WorkerConfig.DEVICE.name(), device);
+        set(WorkerConfig.MODEL_CACHE_SIZE.name(), cacheSize);
+        set(WorkerConfig.WORKER_ID.name(), workerId);
+        RadflowConfig config = connection.load(WorkerConfig.FULL);
+        PrintWriter out = spec.commandLine().getOut();
+        ShutdownLatch shutdown = new ShutdownLatch();
+        try (InferenceWorker worker = InferenceWorker.create(config)) {
+            worker.start();
+            out.println("Inference worker " + worker.workerId() + " is running (group " + config.get(WorkerConfig.GROUP_ID)
+                    + ", threads " + config.get(WorkerConfig.THREADS) + ", device " + config.get(WorkerConfig.DEVICE).name().toLowerCase(java.util.Locale.ROOT)
+                    + ", model cache " + config.get(WorkerConfig.MODEL_CACHE_SIZE) + ").");
+            worker.endpoints().forEach((label, value) -> out.println("  " + label + ": " + value));
+            out.println("Press Ctrl-C to stop.");
+            out.flush();
+            shutdown.await();
+        } finally {
+            shutdown.closed();
+        }
+        return 0;
+    }
+
+    private void set(String key, Object value) {
+        if (value != null) {
+            connection.set(key, value.toString());
+        }
+    }
+}

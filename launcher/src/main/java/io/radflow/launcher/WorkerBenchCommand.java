@@ -1,0 +1,79 @@
+package io.radflow.launcher;
+
+import io.radflow.common.cli.ConnectionOptions;
+import io.radflow.common.config.CommonConfig;
+import io.radflow.common.config.RadflowConfig;
+import io.radflow.devstack.DevStack;
+import io.radflow.worker.bench.WorkerBenchmark;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code ./radflow bench worker}: worker throughput beside bare ONNX Runtime, per batch size. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = {"Jobs/s through an inference worker (Kafka in and out, transactions, DICOM decoding, validation) for the "
+                + "bundled ONNX classifier, beside bare ONNX Runtime on the same decoded inputs, and the ratio, per batch size.",
+            "Starts an embedded broker and schema registry unless --bootstrap-servers and --schema-registry-url are given."})
+public final class WorkerBenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "192", description = "Jobs per measurement (default ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(names = "--batch-sizes", paramLabel = "N,N", split = ",", defaultValue = "1,16",
+            description = "Batch sizes to measure (default ${DEFAULT-VALUE}).")
+    List<Integer> batchSizes;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+            description = "Alternating rounds per side; the best counts, as the one least disturbed by other processes (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--intra-op-threads", paramLabel = "N", defaultValue = "1",
+            description = "ONNX Runtime threads per run, for both sides (default ${DEFAULT-VALUE}: the other core serves Kafka).")
+    int intraOpThreads;
+
+    @Option(names = "--dicom", paramLabel = "FILE", defaultValue = "/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm",
+            description = "DICOM file every job runs on (default: pydicom's CT_small.dcm, package python3-pydicom).")
+    Path dicom;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(dicom)) {
+            throw new ParameterException(spec.commandLine(), "no DICOM file at " + dicom
+                    + " (install python3-pydicom or pass --dicom FILE)");
+        }
+        if (jobs < 1 || rounds < 1 || batchSizes.stream().anyMatch(b -> b < 1)) {
+            throw new ParameterException(spec.commandLine(), "--jobs, --rounds and --batch-sizes must be positive");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        DevStack stack = null;
+        try {
+            if (!connection.connectionGiven(System.getenv())) {
+                out.println("Starting an embedded Kafka broker and schema registry...");
+                out.flush();
+                stack = DevStack.start(DevStack.Options.defaults());
+                connection.useDevStack(stack.bootstrapServers(), stack.schemaRegistryUrl());
+            }
+            RadflowConfig config = connection.load(CommonConfig.DEFINITION);
+            new WorkerBenchmark(config, new WorkerBenchmark.Options(jobs, batchSizes, intraOpThreads, dicom, 64, rounds), out).run();
+        } finally {
+            if (stack != null) {
+                stack.close();
+            }
+        }
+        return 0;
+    }
+}

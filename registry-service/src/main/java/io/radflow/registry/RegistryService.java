@@ -1,0 +1,256 @@
+package io.radflow.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.radflow.common.config.CommonConfig;
+import io.radflow.common.config.RadflowConfig;
+import io.radflow.common.error.Reason;
+import io.radflow.common.kafka.KafkaClientProperties;
+import io.radflow.common.lifecycle.ManagedService;
+import io.radflow.common.metrics.MetricsSetup;
+import io.radflow.content.FileContentStore;
+import io.radflow.content.StorageConfig;
+import io.radflow.registry.api.RegistryHttpServer;
+import io.radflow.registry.artifacts.ArtifactStore;
+import io.radflow.registry.auth.ApiKeyService;
+import io.radflow.registry.auth.Secrets;
+import io.radflow.registry.clone.CloneCodeService;
+import io.radflow.registry.commands.CommandGateway;
+import io.radflow.registry.commands.ModelService;
+import io.radflow.registry.commands.ProjectService;
+import io.radflow.registry.commands.TopicWriter;
+import io.radflow.registry.export.ModelExporter;
+import io.radflow.registry.view.RegistryView;
+import io.radflow.registry.view.ViewUpdates;
+import io.radflow.schemaregistry.HttpSchemaRegistryClient;
+import io.radflow.schemaregistry.SchemaRegistrySettings;
+import io.radflow.schemaregistry.serde.TopicSerdes;
+import io.radflow.schemas.Topic;
+import io.radflow.schemas.TopicCatalog;
+import io.radflow.schemas.TopicProvisioner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry service: a Kafka Streams application (materialized view, command processor,
+ * usage tracking) plus the REST API on top of it. See DESIGN.md in this module.
+ */
+public final class RegistryService implements ManagedService {
+
+    private static final Logger log = LoggerFactory.getLogger(RegistryService.class);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
+
+    /** The topics this service reads or writes; created at start-up when missing. */
+    static final List<Topic<?, ?>> TOPICS = List.of(TopicCatalog.MODEL_SETTINGS, TopicCatalog.PROJECT_SETTINGS,
+            TopicCatalog.REGISTRY_COMMANDS, TopicCatalog.REGISTRY_COMMAND_REPLIES, TopicCatalog.REGISTRY_API_KEYS,
+            TopicCatalog.REGISTRY_CLONE_CODES, TopicCatalog.JOB_STATUS);
+
+    private final RadflowConfig config;
+    private final PrometheusMeterRegistry prometheus;
+    private final boolean adminKeyGenerated;
+    private final String adminKey;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private Path tempDir;
+    private KafkaStreams streams;
+    private CommandGateway gateway;
+    private RegistryHttpServer http;
+    private volatile boolean closed;
+
+    public RegistryService(RadflowConfig config) {
+        this(config, MetricsSetup.prometheusRegistry("registry-service"));
+    }
+
+    public RegistryService(RadflowConfig config, PrometheusMeterRegistry prometheus) {
+        this.config = config;
+        this.prometheus = prometheus;
+        String configured = config.get(RegistryConfig.ADMIN_API_KEY);
+        this.adminKeyGenerated = configured == null;
+        this.adminKey = configured != null ? configured : Secrets.newAdminKey();
+    }
+
+    @Override
+    public String name() {
+        return "registry-service";
+    }
+
+    @Override
+    public void start() throws Exception {
+        try {
+            tempDir = Files.createTempDirectory("radflow-registry-");
+            try (Admin admin = Admin.create(KafkaClientProperties.base(config))) {
+                TopicProvisioner.ensure(admin, TOPICS, (short) -1);
+            }
+            HttpSchemaRegistryClient schemaRegistry = new HttpSchemaRegistryClient(SchemaRegistrySettings.from(config));
+            resources.add(schemaRegistry);
+            TopicSerdes serdes = TopicSerdes.from(schemaRegistry, config);
+            RegistryMetrics metrics = new RegistryMetrics(prometheus);
+            ViewUpdates updates = new ViewUpdates();
+
+            // The writer and the reply consumer do not need the streams application: set them up first.
+            TopicWriter writer = new TopicWriter(config, serdes);
+            resources.add(writer);
+            KafkaClientMetrics producerMetrics = new KafkaClientMetrics(writer.producer());
+            producerMetrics.bindTo(prometheus);
+            resources.add(producerMetrics);
+            gateway = new CommandGateway(config, serdes, writer, metrics);
+            resources.add(gateway);
+
+            Properties streamsConfig = streamsProperties();
+            streams = new KafkaStreams(RegistryTopology.build(serdes, updates, config.get(RegistryConfig.LAST_USED_RESOLUTION), metrics,
+                    streamsConfig), streamsConfig);
+            startStreams();
+            KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(prometheus);
+            resources.add(streamsMetrics);
+            RegistryView view = new RegistryView(RegistryView.storesOf(streams), updates);
+            metrics.viewSize(view::modelCount);
+
+            Clock clock = Clock.systemUTC();
+            Duration timeout = config.get(RegistryConfig.WRITE_TIMEOUT);
+            ModelService models = new ModelService(view, gateway, clock, timeout, metrics);
+            ProjectService projects = new ProjectService(view, gateway, clock, timeout, config.get(RegistryConfig.SITE_ID), metrics);
+            ApiKeyService keys = new ApiKeyService(view, writer, clock, timeout, adminKey, config.get(RegistryConfig.ADMIN_USER));
+            CloneCodeService cloneCodes = new CloneCodeService(view, models, projects, writer, clock, timeout);
+            FileContentStore store = new FileContentStore(config.get(StorageConfig.ARTIFACT_STORE_DIR));
+            ArtifactStore artifacts = new ArtifactStore(store, config.get(RegistryConfig.UPLOAD_MAX_BYTES), metrics);
+            Path scratch = Files.createDirectories(tempDir.resolve("scratch"));
+            ObjectMapper json = new ObjectMapper();
+            http = RegistryHttpServer.start(config.get(RegistryConfig.HTTP_HOST), config.get(RegistryConfig.HTTP_PORT),
+                    new RegistryHttpServer.Dependencies(json, metrics, prometheus, this::healthy, models, projects, keys,
+                            cloneCodes, artifacts, new ModelExporter(store, json, scratch), scratch));
+            log.info("registry service started url={} applicationId={} bootstrapServers={}", url(),
+                    config.get(RegistryConfig.APPLICATION_ID), config.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS));
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    private Properties streamsProperties() throws IOException {
+        Properties props = new Properties();
+        props.putAll(KafkaClientProperties.base(config));
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(RegistryConfig.APPLICATION_ID));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(RegistryConfig.COMMIT_INTERVAL).toMillis());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // Fail on a processing error in the view too (the 5.0 default; also silences a start-up warning).
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        Path stateDir = config.get(RegistryConfig.STATE_DIR);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, (stateDir != null ? Files.createDirectories(stateDir)
+                : Files.createDirectories(tempDir.resolve("streams"))).toString());
+        return props;
+    }
+
+    private void startStreams() throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            log.info("registry streams state {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("registry stream thread failed; the registry stops serving writes error={}", e.toString(), e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.start();
+        if (!running.await(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || streams.state() != KafkaStreams.State.RUNNING) {
+            throw new RegistryException(Reason.INTERNAL, "the registry's Kafka Streams application did not reach RUNNING within "
+                    + STARTUP_TIMEOUT.toSeconds() + " s (state " + streams.state() + ")");
+        }
+    }
+
+    public String url() {
+        String host = config.get(RegistryConfig.HTTP_HOST);
+        return "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + http.port();
+    }
+
+    /** The bootstrap admin key (configured, or generated at construction). */
+    public String adminKey() {
+        return adminKey;
+    }
+
+    public List<String> routes() {
+        return http.routes();
+    }
+
+    @Override
+    public Map<String, String> endpoints() {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (http != null) {
+            out.put("url", url());
+            out.put("openapi", url() + "/openapi.json");
+        }
+        if (adminKeyGenerated) {
+            out.put("admin-key", adminKey);
+        }
+        return out;
+    }
+
+    @Override
+    public boolean healthy() {
+        KafkaStreams s = streams;
+        return !closed && s != null && s.state().isRunningOrRebalancing() && gateway != null && gateway.healthy();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (http != null) {
+            http.close();
+        }
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("could not close resource={} error={}", resources.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        if (streams != null) {
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
+        }
+        deleteTree(tempDir);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort on a temporary directory
+                }
+            });
+        } catch (IOException e) {
+            log.warn("could not delete temporary directory dir={} error={}", dir, e.toString());
+        }
+    }
+}

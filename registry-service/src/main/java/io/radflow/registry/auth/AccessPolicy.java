@@ -1,0 +1,127 @@
+package io.radflow.registry.auth;
+
+import io.radflow.registry.RegistryException;
+import io.radflow.schemas.avro.Cloneability;
+import io.radflow.schemas.avro.ExportAudience;
+import io.radflow.schemas.avro.ModelSettings;
+import io.radflow.schemas.avro.ProjectMember;
+import io.radflow.schemas.avro.ProjectRole;
+import io.radflow.schemas.avro.ProjectSettings;
+import io.radflow.schemas.avro.Visibility;
+import java.util.Optional;
+
+/**
+ * Who may do what, in one place. The order of the checks fixes the status a caller gets: models
+ * a caller may not read are 404 (private models are invisible, even their existence), then
+ * anonymous callers get 401 for anything but reading, then callers who can see a model but not
+ * change it get 403.
+ *
+ * <ul>
+ *   <li>read: everyone for public models (public model or public project); otherwise the owner,
+ *       the project's members and system admins;</li>
+ *   <li>manage (settings, versions, delete, clone codes): the owner, project admins, system admins;</li>
+ *   <li>export: only when the model is exportable and its project allows export, then the owner
+ *       (and system admins), or also project members when the model's export audience is PROJECT;</li>
+ *   <li>clone codes: managers, only when the model is cloneable.</li>
+ * </ul>
+ */
+public final class AccessPolicy {
+
+    private AccessPolicy() {
+    }
+
+    public static Optional<ProjectRole> role(ProjectSettings project, Caller caller) {
+        if (project == null || caller.anonymous()) {
+            return Optional.empty();
+        }
+        return project.getMembers().stream().filter(m -> caller.is(m.getUserId())).map(ProjectMember::getRole).findFirst();
+    }
+
+    public static boolean isPublic(ModelSettings model, ProjectSettings project) {
+        return model.getVisibility() == Visibility.PUBLIC || (project != null && project.getVisibility() == Visibility.PUBLIC);
+    }
+
+    public static boolean canRead(Caller caller, ModelSettings model, ProjectSettings project) {
+        return isPublic(model, project) || caller.systemAdmin() || caller.is(model.getOwnerId()) || role(project, caller).isPresent();
+    }
+
+    public static boolean canManage(Caller caller, ModelSettings model, ProjectSettings project) {
+        return !caller.anonymous() && (caller.systemAdmin() || caller.is(model.getOwnerId())
+                || role(project, caller).filter(r -> r == ProjectRole.ADMIN).isPresent());
+    }
+
+    public static void requireRead(Caller caller, ModelSettings model, ProjectSettings project) {
+        if (!canRead(caller, model, project)) {
+            throw modelNotFound(model.getName());
+        }
+    }
+
+    public static void requireManage(Caller caller, ModelSettings model, ProjectSettings project) {
+        requireRead(caller, model, project);
+        caller.requireUser();
+        if (!canManage(caller, model, project)) {
+            throw RegistryException.forbidden("only the owner of model '" + model.getName() + "' or an admin of project '"
+                    + model.getProjectId() + "' may change it");
+        }
+    }
+
+    public static void requireExport(Caller caller, ModelSettings model, ProjectSettings project) {
+        requireRead(caller, model, project);
+        caller.requireUser();
+        if (project != null && project.getExportDisabled()) {
+            throw RegistryException.forbidden("project '" + project.getProjectId() + "' has disabled model export");
+        }
+        if (!model.getExportable()) {
+            throw RegistryException.forbidden("model '" + model.getName() + "' is not exportable");
+        }
+        boolean owner = caller.systemAdmin() || caller.is(model.getOwnerId());
+        boolean member = role(project, caller).isPresent();
+        if (!owner && !(model.getExportAudience() == ExportAudience.PROJECT && member)) {
+            throw RegistryException.forbidden(model.getExportAudience() == ExportAudience.OWNER
+                    ? "only the owner may export model '" + model.getName() + "'"
+                    : "only the owner and members of project '" + model.getProjectId() + "' may export model '" + model.getName() + "'");
+        }
+    }
+
+    public static void requireCloneCode(Caller caller, ModelSettings model, ProjectSettings project) {
+        requireManage(caller, model, project);
+        if (model.getCloneable() == Cloneability.NONE) {
+            throw RegistryException.forbidden("model '" + model.getName() + "' is not cloneable");
+        }
+    }
+
+    public static boolean canReadProject(Caller caller, ProjectSettings project) {
+        return project.getVisibility() == Visibility.PUBLIC || caller.systemAdmin() || role(project, caller).isPresent();
+    }
+
+    public static void requireReadProject(Caller caller, ProjectSettings project) {
+        if (!canReadProject(caller, project)) {
+            throw projectNotFound(project.getProjectId());
+        }
+    }
+
+    public static void requireManageProject(Caller caller, ProjectSettings project) {
+        requireReadProject(caller, project);
+        caller.requireUser();
+        if (!caller.systemAdmin() && role(project, caller).filter(r -> r == ProjectRole.ADMIN).isEmpty()) {
+            throw RegistryException.forbidden("only admins of project '" + project.getProjectId() + "' may change it");
+        }
+    }
+
+    /** Creating a model in a project (directly or by redeeming a clone code) takes membership. */
+    public static void requireCreateModelIn(Caller caller, ProjectSettings project) {
+        requireReadProject(caller, project);
+        caller.requireUser();
+        if (!caller.systemAdmin() && role(project, caller).isEmpty()) {
+            throw RegistryException.forbidden("only members of project '" + project.getProjectId() + "' may add models to it");
+        }
+    }
+
+    public static RegistryException modelNotFound(String name) {
+        return RegistryException.notFound("model '" + name + "' not found");
+    }
+
+    public static RegistryException projectNotFound(String id) {
+        return RegistryException.notFound("project '" + id + "' not found");
+    }
+}

@@ -1,0 +1,29 @@
+package io.radflow.registry.commands;
+
+import io.radflow.schemas.avro.Artifact;
+import io.radflow.schemas.avro.Batching;
+import io.radflow.schemas.avro.Device;
+import io.radflow.schemas.avro.HttpEndpoint;
+import io.radflow.schemas.avro.InputType;
+import io.radflow.schemas.avro.LabelClass;
+import io.radflow.schemas.avro.Scope;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A new version as the request describes it, already validated field by field; the version
+ * number, runtime and creation time are decided when it is added to the model.
+ *
+ * @param device   null: from the MD.ai package's config.yaml, else CPU
+ * @param artifact null for HTTP models
+ * @param activate make it the version auto-run uses
+ */
+public record VersionDraft(Scope scope, InputType inputType, Device device, List<LabelClass> labelClasses,
+                           Map<String, String> defaultArgs, Batching batching, HttpEndpoint httpEndpoint,
+                           Artifact artifact, boolean activate) {
+
+    public VersionDraft withArtifact(Artifact a, Device packageDevice) {
+        return new VersionDraft(scope, inputType, device != null ? device : packageDevice, labelClasses, defaultArgs,
+                batching, httpEndpoint, a, activate);
+    }
+}
