@@ -178,7 +178,8 @@ public final class PythonBench {
                     Thread.sleep(20);
                 }
                 // Warm-up: load the package and let the JIT compile the worker's paths before measuring.
-                int warmJobs = Math.max(instances.size(), o.jobs() / 2);
+                // Measured here: the JVM's own CPU per job halves over the first few hundred jobs.
+                int warmJobs = Math.max(instances.size(), 2 * o.jobs());
                 progress.accept("worker started; warming up (loading the package, " + warmJobs + " jobs)...");
                 List<InferenceJob> warm = jobs(modelId, run + "-warm", instances, warmJobs);
                 warm.forEach(j -> send(producer, serdes, TopicCatalog.INFERENCE_JOBS, j.getJobId(), j));
