@@ -7,7 +7,6 @@ import io.radflow.dicom.DicomAttributes;
 import io.radflow.dicom.DicomReader;
 import io.radflow.schemas.avro.Artifact;
 import io.radflow.schemas.avro.BoundingBox;
-import io.radflow.schemas.avro.ContentRef;
 import io.radflow.schemas.avro.HttpEndpoint;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobInstance;
@@ -111,6 +110,19 @@ class ExternalModelsIT {
                 .setInstances(instances).setTrigger(JobTrigger.MANUAL).setCreatedAt(Instant.now()).build();
     }
 
+    /** Submits an INSTANCE job for CT_small, MR_small and the multi-frame rtdose; {@code jobs} gets each job's file. */
+    private static List<InferenceJob> submitInstanceJobs(String model, Map<String, Path> jobs) throws Exception {
+        List<InferenceJob> all = new ArrayList<>();
+        for (String name : List.of("CT_small.dcm", "MR_small.dcm", "rtdose.dcm")) {
+            Path file = TestModels.dicom(name);
+            InferenceJob job = fx.job(model, 1, fx.store(file), file);
+            jobs.put(job.getJobId(), file);
+            all.add(job);
+        }
+        fx.submit(all.toArray(InferenceJob[]::new));
+        return all;
+    }
+
     private static Map<String, List<Prediction>> await(Map<String, ?> jobs, int expectedPredictions) {
         List<JobStatus> statuses = fx.statuses(jobs.keySet(), s -> WorkerFixture.finalStates(s).size() == jobs.size(), WAIT);
         Map<String, JobStatus> finals = WorkerFixture.finalStates(statuses);
@@ -149,14 +161,7 @@ class ExternalModelsIT {
         String model = fx.registerModel("intensity", version(RuntimeKind.MDAI_PYTHON, Scope.INSTANCE, artifact, null,
                 TestPackages.intensityLabels(), 3, 2_000));
         Map<String, Path> jobs = new LinkedHashMap<>();
-        List<InferenceJob> all = new ArrayList<>();
-        for (String name : List.of("CT_small.dcm", "MR_small.dcm", "rtdose.dcm")) {
-            Path file = TestModels.dicom(name);
-            InferenceJob job = fx.job(model, 1, fx.store(file), file);
-            jobs.put(job.getJobId(), file);
-            all.add(job);
-        }
-        fx.submit(all.toArray(InferenceJob[]::new));
+        List<InferenceJob> all = submitInstanceJobs(model, jobs);
         int expected = jobs.values().stream().mapToInt(f -> 5 * IntensityReference.intensity(f).size()).sum();
         Map<String, List<Prediction>> byJob = await(jobs, expected);
         for (InferenceJob job : all) {
@@ -233,14 +238,7 @@ class ExternalModelsIT {
         String model = fx.registerModel("v7", version(RuntimeKind.HTTP, Scope.INSTANCE, null, new HttpEndpoint(http.url("good"), 10_000, null),
                 V7Server.labels(), 4, 300));
         Map<String, Path> jobs = new LinkedHashMap<>();
-        List<InferenceJob> all = new ArrayList<>();
-        for (String name : List.of("CT_small.dcm", "MR_small.dcm", "rtdose.dcm")) {
-            Path file = TestModels.dicom(name);
-            InferenceJob job = fx.job(model, 1, fx.store(file), file);
-            jobs.put(job.getJobId(), file);
-            all.add(job);
-        }
-        fx.submit(all.toArray(InferenceJob[]::new));
+        List<InferenceJob> all = submitInstanceJobs(model, jobs);
         int expected = jobs.values().stream().flatMap(f -> PngReference.frames(f).stream()).mapToInt(e -> e.w() > 0 ? 4 : 2).sum();
         Map<String, List<Prediction>> byJob = await(jobs, expected);
         for (InferenceJob job : all) {

@@ -6,7 +6,6 @@ import io.radflow.schemas.avro.LabelClass;
 import io.radflow.worker.runtime.ModelFile;
 import io.radflow.worker.runtime.ModelOutput;
 import io.radflow.worker.runtime.ModelRequest;
-import io.radflow.worker.runtime.OutputData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import io.radflow.dicom.DicomFile;
 import io.radflow.dicom.DicomReader;
 import io.radflow.dicom.FrameDecoder;
 import io.radflow.dicom.NativeFrame;
+import io.radflow.worker.runtime.FrameStats;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
 /**
  * What the V7 test server should answer for a DICOM file, computed here without the worker's
  * rendering code: each frame windowed to 8 bits with the PS3.3 C.11.2.1.2.1 linear function (the
- * file's first window, else the frame's range), then the server's statistics in plain Java.
+ * file's first window, else the frame's range), then the server's statistics ({@link FrameStats}).
  */
 public final class PngReference {
 
@@ -48,42 +49,17 @@ public final class PngReference {
                 }
                 gray[i] = Math.round((float) unit * 255);
             }
-            out.add(stats(gray, cols, d.numberOfFrames() > 1 ? nf.index() : null));
+            out.add(stats(gray, nf.format().rows(), cols, d.numberOfFrames() > 1 ? nf.index() : null));
         }
         return out;
     }
 
-    private static Frame stats(int[] g, int cols, Integer frame) {
-        double sum = 0;
-        int lo = Integer.MAX_VALUE;
-        int hi = Integer.MIN_VALUE;
-        int peak = 0;
-        for (int i = 0; i < g.length; i++) {
-            sum += g[i];
-            lo = Math.min(lo, g[i]);
-            if (g[i] > hi) {
-                hi = g[i];
-                peak = i;
-            }
+    private static Frame stats(int[] gray, int rows, int cols, Integer frame) {
+        double[] v = new double[gray.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = gray[i];
         }
-        double mean = sum / g.length;
-        double t = (lo + hi) / 2.0;
-        int above = 0;
-        int minR = Integer.MAX_VALUE;
-        int maxR = -1;
-        int minC = Integer.MAX_VALUE;
-        int maxC = -1;
-        for (int i = 0; i < g.length; i++) {
-            if (g[i] > mean) {
-                above++;
-            }
-            if (g[i] > t) {
-                minR = Math.min(minR, i / cols);
-                maxR = Math.max(maxR, i / cols);
-                minC = Math.min(minC, i % cols);
-                maxC = Math.max(maxC, i % cols);
-            }
-        }
-        return new Frame(frame, (double) above / g.length, minC, minR, maxC - minC + 1, maxR - minR + 1, peak % cols, peak / cols);
+        FrameStats f = FrameStats.of(v, rows, cols);
+        return new Frame(frame, f.fractionAboveMean(), f.boxX(), f.boxY(), f.boxWidth(), f.boxHeight(), f.peakX(), f.peakY());
     }
 }

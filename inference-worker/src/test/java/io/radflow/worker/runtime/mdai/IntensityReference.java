@@ -5,6 +5,7 @@ import io.radflow.dicom.DicomReader;
 import io.radflow.dicom.FrameDecoder;
 import io.radflow.dicom.NativeFrame;
 import io.radflow.dicom.PixelFormat;
+import io.radflow.worker.runtime.FrameStats;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,45 +44,9 @@ public final class IntensityReference {
         boolean multi = dicom.numberOfFrames() > 1;
         List<Frame> frames = new ArrayList<>();
         for (NativeFrame nf : dicom.nativeFrames()) {
-            int rows = nf.format().rows();
-            int cols = nf.format().columns();
-            double[] v = stored(nf);
-            double sum = 0;
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
-            int peak = 0;
-            for (int i = 0; i < v.length; i++) {
-                sum += v[i];
-                lo = Math.min(lo, v[i]);
-                if (v[i] > hi) {
-                    hi = v[i];
-                    peak = i;
-                }
-            }
-            double mean = sum / v.length;
-            double t = (lo + hi) / 2;
-            int above = 0;
-            int minR = Integer.MAX_VALUE;
-            int maxR = -1;
-            int minC = Integer.MAX_VALUE;
-            int maxC = -1;
-            byte[] mask = new byte[v.length];
-            for (int i = 0; i < v.length; i++) {
-                if (v[i] > mean) {
-                    above++;
-                }
-                if (v[i] > t) {
-                    mask[i] = 1;
-                    int r = i / cols;
-                    int c = i % cols;
-                    minR = Math.min(minR, r);
-                    maxR = Math.max(maxR, r);
-                    minC = Math.min(minC, c);
-                    maxC = Math.max(maxC, c);
-                }
-            }
-            frames.add(new Frame(multi ? nf.index() : null, (double) above / v.length, minC, minR, maxC - minC + 1,
-                    maxR - minR + 1, peak % cols, peak / cols, rows, cols, mask));
+            FrameStats f = FrameStats.of(stored(nf), nf.format().rows(), nf.format().columns());
+            frames.add(new Frame(multi ? nf.index() : null, f.fractionAboveMean(), f.boxX(), f.boxY(), f.boxWidth(), f.boxHeight(),
+                    f.peakX(), f.peakY(), f.rows(), f.columns(), f.mask()));
         }
         return frames;
     }
