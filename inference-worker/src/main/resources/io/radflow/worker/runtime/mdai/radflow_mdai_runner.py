@@ -455,15 +455,14 @@ def main():
     uses_gpu = device == "gpu" and gpu != "none"
     # A CPU package never sees a GPU, as on MD.ai, where it would run in a CPU-only image.
     os.environ["CUDA_VISIBLE_DEVICES"] = gpu if uses_gpu else ""
-    for name in ("requirements.txt",):
-        for path in (os.path.join(mdai_dir, name), os.path.join(package_root, name)):
-            if os.path.isfile(path):
-                missing = missing_requirements(path)
-                if missing:
-                    fail_start("requirements", "%s needs what %s (Python %s) does not have: %s"
-                               % (os.path.relpath(path, package_root), sys.executable, platform.python_version(),
-                                  "; ".join(missing)))
-                break
+    # Radflow's registry wants requirements.txt at the package root; MD.ai's examples keep it in .mdai/.
+    for path in (os.path.join(package_root, "requirements.txt"), os.path.join(mdai_dir, "requirements.txt")):
+        if os.path.isfile(path):
+            missing = missing_requirements(path)
+            if missing:
+                fail_start("requirements", "%s needs what %s (Python %s) does not have: %s"
+                           % (os.path.relpath(path, package_root), sys.executable, platform.python_version(),
+                              "; ".join(missing)))
     try:
         module = importlib.import_module("mdai_deploy")
     except BaseException as e:  # noqa: BLE001 - an import that calls sys.exit is an import error too

@@ -299,6 +299,14 @@ class MdaiRuntimeTest {
     }
 
     @Test
+    void shouldAlsoCheckRequirementsKeptInTheMdaiFolder() throws Exception {
+        RadflowException e = loadFailure(TestPackages.zip("intensity", dir, Map.of(".mdai/requirements.txt",
+                "# as in MD.ai's examples\nradflow-missing-too>=2\n")));
+        assertThat(e.reason()).isEqualTo(Reason.MODEL_LOAD_FAILED);
+        assertThat(e.getMessage()).contains(".mdai/requirements.txt needs", "radflow-missing-too>=2 (not installed)");
+    }
+
+    @Test
     void shouldReportAnExceptionInMdaiModelInit() throws Exception {
         RadflowException e = loadFailure(TestPackages.zip("init-error", dir, Map.of()));
         assertThat(e.reason()).isEqualTo(Reason.MODEL_LOAD_FAILED);

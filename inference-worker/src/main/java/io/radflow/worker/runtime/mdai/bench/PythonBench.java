@@ -85,7 +85,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class PythonBench {
 
-    private static final String[] PACKAGE_FILES = {".mdai/mdai_deploy.py", ".mdai/config.yaml", ".mdai/requirements.txt"};
+    private static final String[] PACKAGE_FILES = {".mdai/mdai_deploy.py", ".mdai/config.yaml", "requirements.txt"};
     private static final Duration WAIT = Duration.ofMinutes(10);
 
     /**
