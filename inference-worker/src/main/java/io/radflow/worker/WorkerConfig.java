@@ -45,7 +45,7 @@ public final class WorkerConfig {
             Validator.atLeast(1), "Jobs consumed but not yet committed; at this many the worker pauses its partitions (backpressure).");
 
     public static final ConfigKey<Duration> COMMIT_INTERVAL = ConfigKey.of("worker.commit.interval", ConfigType.DURATION_TYPE,
-            Duration.ofMillis(100), Validator.notNegative(),
+            Duration.ofMillis(250), Validator.notNegative(),
             "Longest wait before finished jobs are committed while others still run; with nothing else running they commit at once.");
 
     public static final ConfigKey<Duration> MODEL_TIMEOUT = ConfigKey.of("worker.model.timeout", ConfigType.DURATION_TYPE,

@@ -10,6 +10,8 @@ import io.radflow.ingestion.OrthancBridge;
 import io.radflow.ingestion.OrthancBridgeConfig;
 import io.radflow.registry.RegistryConfig;
 import io.radflow.registry.RegistryService;
+import io.radflow.trigger.AutorunTriggerService;
+import io.radflow.trigger.TriggerConfig;
 import io.radflow.worker.InferenceWorker;
 import io.radflow.worker.WorkerConfig;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ final class DevServices {
     }
 
     static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(StorageConfig.DEFINITION).and(RegistryConfig.KEYS)
-            .and(OrthancBridgeConfig.BRIDGE).and(WorkerConfig.DEFINITION);
+            .and(OrthancBridgeConfig.BRIDGE).and(TriggerConfig.KEYS).and(WorkerConfig.DEFINITION);
 
     static List<ManagedService> create(RadflowConfig config) {
         List<ManagedService> services = new ArrayList<>();
@@ -34,6 +36,8 @@ final class DevServices {
         if (OrthancBridge.configured(config)) {
             services.add(OrthancBridge.create(config, Metrics.globalRegistry));
         }
+        // After the registry (it reads the settings the registry writes), before the worker.
+        services.add(new AutorunTriggerService(config));
         // Last: the worker runs what the others produce. Its own default id, so a standalone
         // ./radflow inference-worker on this host does not fence it.
         services.add(InferenceWorker.builder(config).defaultWorkerId(InferenceWorker.hostName() + "-dev").build());

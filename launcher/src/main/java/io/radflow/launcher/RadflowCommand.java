@@ -2,6 +2,7 @@ package io.radflow.launcher;
 
 import io.radflow.ingestion.OrthancBridgeCommand;
 import io.radflow.ingestion.UploadCommand;
+import io.radflow.trigger.AutorunTriggerCommand;
 import io.radflow.worker.cli.InferenceWorkerCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             DevCommand.class,
             RegistryServiceCommand.class,
+            AutorunTriggerCommand.class,
             SchemasCommand.class,
             ConfigCommand.class,
             BenchCommand.class,

@@ -46,6 +46,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -92,8 +95,12 @@ public final class WorkerBenchmark {
     public record Options(int jobs, List<Integer> batchSizes, int intraOpThreads, Path dicom, int warmupJobs, int rounds) {
     }
 
-    /** One batch size's figures. */
-    public record Row(int batchSize, double workerJobsPerSecond, double bareJobsPerSecond) {
+    /**
+     * One batch size's figures; the CPU times per job (best rounds) show the work itself, apart
+     * from how much CPU the machine gave each side.
+     */
+    public record Row(int batchSize, double workerJobsPerSecond, double bareJobsPerSecond, double workerExecCpuMs,
+                      double workerJvmCpuMs, double bareCpuMs) {
         public double ratio() {
             return workerJobsPerSecond / bareJobsPerSecond;
         }
@@ -131,13 +138,15 @@ public final class WorkerBenchmark {
             out.printf("Worker benchmark: %s (CNN, 1x224x224 input, ~0.7 GMAC per image) on %s; %d jobs per round, "
                     + "best of %d alternating rounds per side; ONNX Runtime intra-op threads %d, worker threads 1%n",
                     modelFile.getFileName(), options.dicom().getFileName(), options.jobs(), options.rounds(), options.intraOpThreads());
-            out.printf("%6s %16s %18s %7s%n", "batch", "worker jobs/s", "bare ORT jobs/s", "ratio");
+            out.printf("%6s %16s %18s %7s   %s%n", "batch", "worker jobs/s", "bare ORT jobs/s", "ratio",
+                    "CPU ms/job: worker executor thread, worker JVM (broker included), bare ORT");
             out.flush();
             List<Row> rows = new ArrayList<>();
             for (int batch : options.batchSizes()) {
                 Row row = measure(serdes, producer, contentDir, artifactDir, dicom, model, attrs, modelFile, input, batch);
                 rows.add(row);
-                out.printf("%6d %16.1f %18.1f %7.2f%n", batch, row.workerJobsPerSecond(), row.bareJobsPerSecond(), row.ratio());
+                out.printf("%6d %16.1f %18.1f %7.2f   %.1f, %.1f, %.1f%n", batch, row.workerJobsPerSecond(), row.bareJobsPerSecond(),
+                        row.ratio(), row.workerExecCpuMs(), row.workerJvmCpuMs(), row.bareCpuMs());
                 out.flush();
             }
             return rows;
@@ -230,6 +239,8 @@ public final class WorkerBenchmark {
         int jobs = runs * batch;
         double bestWorker = 0;
         double bestBare = 0;
+        double[] workerCpu = {0, 0};
+        double bareCpu = 0;
         try (InferenceWorker worker = InferenceWorker.builder(config).meterRegistry(new SimpleMeterRegistry()).build();
              KafkaConsumer<String, Prediction> predictions = predictionReader(serdes);
              Bare bare = new Bare(modelFile, input, batch, options.intraOpThreads())) {
@@ -237,15 +248,45 @@ public final class WorkerBenchmark {
             submitAndAwait(producer, serdes, predictions, modelId, ref, attrs, Math.max(options.warmupJobs(), 2 * batch));
             bare.runs(Math.max(2, options.warmupJobs() / batch));
             for (int round = 0; round < options.rounds(); round++) {
+                long cpu0 = THREADS.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 bare.runs(runs);
-                bestBare = Math.max(bestBare, jobs / ((System.nanoTime() - t0) / 1e9));
+                double bareRate = jobs / ((System.nanoTime() - t0) / 1e9);
+                if (bareRate > bestBare) {
+                    bestBare = bareRate;
+                    bareCpu = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e6 / jobs;
+                }
+                long exec0 = executorCpuNanos();
+                long jvm0 = jvmCpuNanos();
                 t0 = System.nanoTime();
                 submitAndAwait(producer, serdes, predictions, modelId, ref, attrs, jobs);
-                bestWorker = Math.max(bestWorker, jobs / ((System.nanoTime() - t0) / 1e9));
+                double workerRate = jobs / ((System.nanoTime() - t0) / 1e9);
+                if (workerRate > bestWorker) {
+                    bestWorker = workerRate;
+                    workerCpu[0] = (executorCpuNanos() - exec0) / 1e6 / jobs;
+                    workerCpu[1] = (jvmCpuNanos() - jvm0) / 1e6 / jobs;
+                }
             }
         }
-        return new Row(batch, bestWorker, bestBare);
+        return new Row(batch, bestWorker, bestBare, workerCpu[0], workerCpu[1], bareCpu);
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** CPU time of the worker's executor threads so far. */
+    private static long executorCpuNanos() {
+        long total = 0;
+        for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("worker-exec-")) {
+                total += Math.max(0, THREADS.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return total;
+    }
+
+    /** CPU time of this whole JVM so far: worker, broker and the benchmark's own producer and reader. */
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private int submitAndAwait(KafkaProducer<String, byte[]> producer, TopicSerdes serdes, KafkaConsumer<String, Prediction> predictions,

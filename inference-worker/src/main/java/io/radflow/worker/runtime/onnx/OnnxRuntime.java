@@ -14,8 +14,8 @@ import io.radflow.worker.runtime.LoadedModel;
 import io.radflow.worker.runtime.ModelRuntime;
 import io.radflow.worker.runtime.ModelSpec;
 import java.util.EnumSet;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +40,15 @@ public final class OnnxRuntime implements ModelRuntime {
         this.settings = settings;
         this.dicom = dicom;
         this.env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "radflow-worker");
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "onnx-watchdog");
             t.setDaemon(true);
             return t;
         });
+        // Every run schedules a deadline and cancels it when done: drop cancelled ones at once
+        // instead of keeping them (and their run options) queued for the whole timeout.
+        timer.setRemoveOnCancelPolicy(true);
+        this.watchdog = timer;
         if (settings.device() == Device.GPU && !availableProviders().contains(OrtProvider.CUDA)) {
             reportFallback(noCudaReason()); // say it at start-up, not only when the first model loads
         }

@@ -1,0 +1,43 @@
+package io.radflow.trigger;
+
+import io.radflow.common.cli.ConnectionOptions;
+import io.radflow.common.config.RadflowConfig;
+import io.radflow.common.lifecycle.ShutdownLatch;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code ./radflow autorun-trigger}: runs the trigger alone until Ctrl-C or SIGTERM. */
+@Command(name = "autorun-trigger", mixinStandardHelpOptions = true,
+        description = {"Run the auto-run trigger: turn dataset uploads into instance, series and study inference jobs "
+                + "for every auto-run model of the project, exactly once, until Ctrl-C.",
+            "Keys: trigger.* (./radflow config lists them); Kafka Streams settings pass through as trigger.streams.*."})
+public final class AutorunTriggerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Override
+    public Integer call() throws Exception {
+        RadflowConfig config = connection.load(TriggerConfig.DEFINITION);
+        PrintWriter out = spec.commandLine().getOut();
+        ShutdownLatch shutdown = new ShutdownLatch();
+        try (AutorunTriggerService service = new AutorunTriggerService(config)) {
+            service.start();
+            out.println("Auto-run trigger is running.");
+            service.endpoints().forEach((label, url) -> out.printf("  %-8s %s%n", label + ":", url));
+            out.println("Press Ctrl-C to stop.");
+            out.flush();
+            shutdown.await();
+        } finally {
+            shutdown.closed();
+        }
+        return 0;
+    }
+}

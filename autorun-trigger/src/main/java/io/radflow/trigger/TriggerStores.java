@@ -1,0 +1,23 @@
+package io.radflow.trigger;
+
+/** Names of the trigger's state stores (changelog topics are {@code <application.id>-<name>-changelog}). */
+public final class TriggerStores {
+
+    private TriggerStores() {
+    }
+
+    /** Global: project id + model id -> {@link io.radflow.trigger.settings.ModelHistory}. */
+    public static final String MODEL_SETTINGS = "trigger-model-settings";
+
+    /** Global: project id -> project name, for every project that exists. */
+    public static final String PROJECTS = "trigger-projects";
+
+    /** Per task: project + study + series + SOP instance UID -> the instance as uploaded. */
+    public static final String INSTANCES = "trigger-instances";
+
+    /** Per task: series and study groups awaiting completion, or emitted and kept for late arrivals. */
+    public static final String GROUPS = "trigger-groups";
+
+    /** Per task: when each group is next due (quiet period over, or retention over), ordered by time. */
+    public static final String DUE = "trigger-due";
+}

@@ -1,0 +1,33 @@
+package io.radflow.trigger;
+
+import io.radflow.common.config.RadflowConfig;
+import io.radflow.common.kafka.KafkaClientProperties;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** Kafka Streams properties of the trigger, from its configuration. */
+public final class TriggerStreamsConfig {
+
+    private TriggerStreamsConfig() {
+    }
+
+    /** @param stateDir where the local state lives (the configured trigger.state.dir, or a temporary one) */
+    public static Properties properties(RadflowConfig config, Path stateDir) {
+        Properties p = new Properties();
+        p.putAll(KafkaClientProperties.base(config));
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(TriggerConfig.APPLICATION_ID));
+        // Jobs, state changes and consumed offsets commit in one transaction: no job lost or duplicated.
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Kafka 5 default: failures in the global settings processors go through the same handler.
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(TriggerConfig.STREAM_THREADS));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(TriggerConfig.COMMIT_INTERVAL).toMillis());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // A new deployment processes the uploads already on the topic; settings history decides which get jobs.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.putAll(config.passThrough(TriggerConfig.STREAMS_PREFIX));
+        return p;
+    }
+}

@@ -1,0 +1,295 @@
+package io.radflow.trigger.bench;
+
+import io.radflow.common.config.ConfigSource;
+import io.radflow.common.config.RadflowConfig;
+import io.radflow.schemaregistry.HttpSchemaRegistryClient;
+import io.radflow.schemaregistry.SchemaRegistrySettings;
+import io.radflow.schemaregistry.serde.TopicSerdes;
+import io.radflow.schemas.Topic;
+import io.radflow.schemas.TopicProvisioner;
+import io.radflow.schemas.avro.Batching;
+import io.radflow.schemas.avro.ContentRef;
+import io.radflow.schemas.avro.DataUploaded;
+import io.radflow.schemas.avro.DatasetUploadEvent;
+import io.radflow.schemas.avro.ModelFileType;
+import io.radflow.schemas.avro.ModelLibrary;
+import io.radflow.schemas.avro.ModelSettings;
+import io.radflow.schemas.avro.ModelVersion;
+import io.radflow.schemas.avro.ProjectSettings;
+import io.radflow.schemas.avro.RuntimeKind;
+import io.radflow.schemas.avro.Scope;
+import io.radflow.trigger.AutorunTriggerService;
+import io.radflow.trigger.TriggerConfig;
+import io.radflow.trigger.TriggerTopics;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Upload events per second through the trigger at INSTANCE scope (one auto-run model: every event
+ * becomes one job), beside plain consume-and-produce loops over the same input, on the same broker
+ * and the catalog's topic layout, measured in the same run. Each run uses topics of its own and
+ * deletes them afterwards.
+ */
+public final class TriggerBenchmark {
+
+    private static final Logger log = LoggerFactory.getLogger(TriggerBenchmark.class);
+    static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+    static final Duration TIMEOUT = Duration.ofMinutes(10);
+
+    private TriggerBenchmark() {
+    }
+
+    /**
+     * @param instancesPerStudy uploads are keyed by study; this spreads them over the partitions
+     * @param rounds            measured rounds; each runs every contender once, in rotating order, and the
+     *                          median is reported
+     * @param warmUp            run one unmeasured round first, so every contender is measured with the JIT warm
+     */
+    public record Options(int records, int instancesPerStudy, int rounds, boolean warmUp) {
+        public Options {
+            if (records < 1000) {
+                throw new IllegalArgumentException("records must be at least 1000, was " + records);
+            }
+            if (instancesPerStudy < 1) {
+                throw new IllegalArgumentException("instancesPerStudy must be positive");
+            }
+            if (rounds < 1) {
+                throw new IllegalArgumentException("rounds must be positive");
+            }
+        }
+    }
+
+    /** One run of one contender: its rate, and the CPU its processing thread spent per event (whole run). */
+    record Measurement(double perSecond, double cpuMicrosPerEvent) {
+    }
+
+    /** One contender's measurements, one per measured round. */
+    public record Figure(String name, List<Double> perSecond, List<Double> cpuMicrosPerEvent) {
+
+        public double median() {
+            return median(perSecond);
+        }
+
+        public double medianCpu() {
+            return median(cpuMicrosPerEvent);
+        }
+
+        private static double median(List<Double> values) {
+            List<Double> sorted = values.stream().sorted().toList();
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
+    }
+
+    /** @param streamsCopy diagnostic: Kafka Streams copying the records unchanged, the framework's share of the cost */
+    public record Result(int records, int partitions, Figure exactlyOnceLoop, Figure atLeastOnceLoop, Figure streamsCopy,
+                         Figure trigger) {
+
+        public double ratioToExactlyOnceLoop() {
+            return trigger.median() / exactlyOnceLoop.median();
+        }
+
+        public double ratioToAtLeastOnceLoop() {
+            return trigger.median() / atLeastOnceLoop.median();
+        }
+
+        public List<String> report() {
+            List<String> lines = new ArrayList<>();
+            lines.add(String.format("%,d upload events, INSTANCE scope (one auto-run model: one job per event), %d partitions in and out,"
+                    + " commit every %d ms; median of %d rounds (each round, events/s)", records, partitions, COMMIT_INTERVAL.toMillis(),
+                    trigger.perSecond().size()));
+            lines.add(String.format("  %-56s %16s  %s  %s", "", "median", "CPU/event", "rounds"));
+            for (Figure f : List.of(exactlyOnceLoop, atLeastOnceLoop, streamsCopy, trigger)) {
+                lines.add(String.format("  %-56s %,9.0f events/s  %6.1f us   (%s)", f.name(), f.median(), f.medianCpu(),
+                        String.join(", ", f.perSecond().stream().map(v -> String.format("%,.0f", v)).toList())));
+            }
+            lines.add(String.format("  ratio trigger / plain exactly-once loop:   %.2f (target >= 0.70)", ratioToExactlyOnceLoop()));
+            lines.add(String.format("  ratio trigger / plain at-least-once loop:  %.2f", ratioToAtLeastOnceLoop()));
+            return lines;
+        }
+    }
+
+    /** One thing to measure: runs over the uploads once, writing to the given output topic. */
+    private interface Contender {
+        Measurement measure(Topic<byte[], byte[]> output, String id) throws Exception;
+    }
+
+    public static Result run(String bootstrapServers, String schemaRegistryUrl, Options options, Consumer<String> progress)
+            throws Exception {
+        String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        TriggerTopics topics = TriggerTopics.withSuffix(run);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistrySettings.of(URI.create(schemaRegistryUrl)))) {
+            TopicProvisioner.ensure(admin, topics.all(), (short) -1);
+            try {
+                TopicSerdes serdes = new TopicSerdes(registry, true);
+                String projectId = "bench-project-" + run;
+                publishSettings(bootstrapServers, serdes, topics, projectId);
+                progress.accept(String.format("producing %,d upload events...", options.records()));
+                produceUploads(bootstrapServers, serdes, topics, projectId, options);
+
+                int records = options.records();
+                Map<String, Contender> contenders = new java.util.LinkedHashMap<>();
+                contenders.put("plain loop, exactly-once (transactions, offsets in them)",
+                        (out, id) -> measureLoop(bootstrapServers, topics, out, records, true, id));
+                contenders.put("plain loop, at-least-once (acks=all, offset commits)",
+                        (out, id) -> measureLoop(bootstrapServers, topics, out, records, false, id));
+                contenders.put("Kafka Streams copy, exactly_once_v2 (diagnostic)",
+                        (out, id) -> measureStreamsCopy(bootstrapServers, topics, out, records, id));
+                contenders.put("auto-run trigger (Kafka Streams, exactly_once_v2)",
+                        (out, id) -> measureTrigger(bootstrapServers, schemaRegistryUrl, topics, out, records, id));
+                List<String> names = new ArrayList<>(contenders.keySet());
+                Map<String, List<Double>> rates = new HashMap<>();
+                Map<String, List<Double>> cpu = new HashMap<>();
+                for (int round = options.warmUp() ? 0 : 1; round <= options.rounds(); round++) {
+                    for (int i = 0; i < names.size(); i++) {
+                        String name = names.get((i + round) % names.size());
+                        String id = run + "-r" + round + "-c" + names.indexOf(name);
+                        Topic<byte[], byte[]> out = output(topics, id);
+                        TopicProvisioner.ensure(admin, List.of(out), (short) -1);
+                        Measurement m = contenders.get(name).measure(out, id);
+                        progress.accept(String.format("%s %-56s %,9.0f events/s %6.1f us CPU/event",
+                                round == 0 ? "warm-up " : "round " + round + " ", name, m.perSecond(), m.cpuMicrosPerEvent()));
+                        if (round > 0) {
+                            rates.computeIfAbsent(name, n -> new ArrayList<>()).add(m.perSecond());
+                            cpu.computeIfAbsent(name, n -> new ArrayList<>()).add(m.cpuMicrosPerEvent());
+                        }
+                    }
+                }
+                List<Figure> figures = names.stream().map(n -> new Figure(n, rates.get(n), cpu.get(n))).toList();
+                return new Result(records, topics.uploads().partitions(), figures.get(0), figures.get(1), figures.get(2), figures.get(3));
+            } finally {
+                deleteTopicsOf(admin, run);
+            }
+        }
+    }
+
+    /** An output topic with the jobs topic's layout. */
+    private static Topic<byte[], byte[]> output(TriggerTopics topics, String id) {
+        Topic<?, ?> jobs = topics.jobs();
+        return new Topic<>("inference-jobs-" + id, byte[].class, byte[].class, jobs.partitions(), jobs.cleanup(),
+                jobs.retentionMs(), "benchmark output");
+    }
+
+    private static Measurement measureLoop(String bootstrap, TriggerTopics topics, Topic<byte[], byte[]> out, int records,
+                                           boolean exactlyOnce, String id) throws Exception {
+        OutputCounter counter = new OutputCounter(bootstrap, out.name());
+        CompletableFuture<OutputCounter.Observed> observed = CompletableFuture.supplyAsync(() -> counter.await(records, TIMEOUT));
+        long cpu0 = ThreadCpu.currentThreadNanos();
+        PlainLoop.run(bootstrap, topics.uploads().name(), out.name(), records, exactlyOnce, COMMIT_INTERVAL, id);
+        double cpu = (ThreadCpu.currentThreadNanos() - cpu0) / 1000.0 / records;
+        return new Measurement(observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).perSecond(), cpu);
+    }
+
+    private static Measurement measureStreamsCopy(String bootstrap, TriggerTopics topics, Topic<byte[], byte[]> out, int records,
+                                                  String id) throws Exception {
+        OutputCounter counter = new OutputCounter(bootstrap, out.name());
+        CompletableFuture<OutputCounter.Observed> observed = CompletableFuture.supplyAsync(() -> counter.await(records, TIMEOUT));
+        try (StreamsPassThrough copy = new StreamsPassThrough(bootstrap, topics.uploads().name(), out.name(), id, COMMIT_INTERVAL)) {
+            double rate = observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).perSecond();
+            return new Measurement(rate, ThreadCpu.streamThreadsNanos(id) / 1000.0 / records);
+        }
+    }
+
+    private static Measurement measureTrigger(String bootstrap, String registryUrl, TriggerTopics shared, Topic<byte[], byte[]> out,
+                                         int records, String id) throws Exception {
+        Topic<?, ?> jobs = shared.jobs();
+        TriggerTopics topics = new TriggerTopics(shared.uploads(), shared.modelSettings(), shared.projectSettings(),
+                new Topic<>(out.name(), String.class, io.radflow.schemas.avro.InferenceJob.class, jobs.partitions(), jobs.cleanup(),
+                        jobs.retentionMs(), jobs.doc()), shared.deadLetters());
+        Map<String, String> values = new HashMap<>();
+        values.put("kafka.bootstrap.servers", bootstrap);
+        values.put("schema.registry.url", registryUrl);
+        values.put("metrics.port", "-1");
+        values.put(TriggerConfig.APPLICATION_ID.name(), id);
+        values.put(TriggerConfig.COMMIT_INTERVAL.name(), COMMIT_INTERVAL.toMillis() + "ms");
+        RadflowConfig config = RadflowConfig.load(TriggerConfig.DEFINITION, ConfigSource.of("benchmark", values));
+        OutputCounter counter = new OutputCounter(bootstrap, topics.jobs().name());
+        CompletableFuture<OutputCounter.Observed> observed = CompletableFuture.supplyAsync(() -> counter.await(records, TIMEOUT));
+        try (AutorunTriggerService trigger = new AutorunTriggerService(config, topics)) {
+            trigger.start();
+            OutputCounter.Observed seen = observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            if (seen.distinctKeys() != records || seen.records() != records) {
+                throw new IllegalStateException("the trigger emitted " + seen.records() + " jobs with " + seen.distinctKeys()
+                        + " distinct ids for " + records + " distinct instances");
+            }
+            return new Measurement(seen.perSecond(), ThreadCpu.streamThreadsNanos(id) / 1000.0 / records);
+        }
+    }
+
+    private static void publishSettings(String bootstrap, TopicSerdes serdes, TriggerTopics topics, String projectId) throws Exception {
+        Instant before = Instant.now().minusSeconds(60);
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap), Serdes.String().serializer(),
+                serdes.valueSerializer(topics.projectSettings()))) {
+            producer.send(new ProducerRecord<>(topics.projectSettings().name(), projectId, ProjectSettings.newBuilder()
+                    .setProjectId(projectId).setName("benchmark").setSiteId("bench").setCreatedAt(before).setUpdatedAt(before)
+                    .build())).get();
+        }
+        ModelVersion version = ModelVersion.newBuilder().setVersion(1).setRuntime(RuntimeKind.ONNX).setScope(Scope.INSTANCE)
+                .setBatching(Batching.newBuilder().setMaxBatchSize(1).setMaxQueueDelayMs(0).build()).setCreatedAt(before).build();
+        ModelSettings model = ModelSettings.newBuilder().setModelId("bench-model").setProjectId(projectId).setOwnerId("bench")
+                .setName("bench-model").setLibrary(ModelLibrary.ONNX).setFileType(ModelFileType.ONNX).setAutoRun(true)
+                .setVersions(List.of(version)).setCreatedAt(before).setUpdatedAt(before).build();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap), Serdes.String().serializer(),
+                serdes.valueSerializer(topics.modelSettings()))) {
+            producer.send(new ProducerRecord<>(topics.modelSettings().name(), model.getModelId(), model)).get();
+        }
+    }
+
+    private static void produceUploads(String bootstrap, TopicSerdes serdes, TriggerTopics topics, String projectId, Options options) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        var serializer = serdes.valueSerializer(topics.uploads());
+        Instant now = Instant.now();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < options.records(); i++) {
+                String study = "1.2.826.0.1.3680043.7." + (i / options.instancesPerStudy());
+                String series = study + ".1";
+                String sop = series + "." + (i % options.instancesPerStudy() + 1);
+                DatasetUploadEvent event = DatasetUploadEvent.newBuilder().setEventId("bench-" + i).setProjectId(projectId)
+                        .setDatasetId("bench-dataset").setStudyInstanceUid(study).setSource("benchmark").setPublishedAt(now)
+                        .setPayload(DataUploaded.newBuilder().setSeriesInstanceUid(series).setSopInstanceUid(sop).setModality("CT")
+                                .setInstanceNumber(i % options.instancesPerStudy() + 1)
+                                .setContent(ContentRef.newBuilder().setUri("file:///bench/" + sop + ".dcm").setSizeBytes(524_288).build())
+                                .build())
+                        .build();
+                producer.send(new ProducerRecord<>(topics.uploads().name(), study.getBytes(StandardCharsets.UTF_8),
+                        serializer.serialize(topics.uploads().name(), event)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static void deleteTopicsOf(Admin admin, String run) {
+        try {
+            Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<String> ours = names.stream().filter(n -> n.contains(run)).toList();
+            admin.deleteTopics(ours).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Leftover topics carry the run id in their names; say so rather than fail the measurement.
+            log.warn("benchmark topics not deleted run={} error={}", run, Optional.ofNullable(e.getMessage()).orElse(e.toString()));
+        }
+    }
+}

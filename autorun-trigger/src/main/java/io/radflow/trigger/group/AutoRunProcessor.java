@@ -1,0 +1,371 @@
+package io.radflow.trigger.group;
+
+import io.radflow.schemas.avro.CompletionLevel;
+import io.radflow.schemas.avro.DataUploaded;
+import io.radflow.schemas.avro.DatasetUploadEvent;
+import io.radflow.schemas.avro.InferenceJob;
+import io.radflow.schemas.avro.JobTrigger;
+import io.radflow.schemas.avro.Scope;
+import io.radflow.schemas.avro.UploadCompleted;
+import io.radflow.trigger.TriggerMetrics;
+import io.radflow.trigger.TriggerSettings;
+import io.radflow.trigger.TriggerStores;
+import io.radflow.trigger.job.JobFactory;
+import io.radflow.trigger.settings.EligibleModel;
+import io.radflow.trigger.settings.ModelCatalog;
+import io.radflow.trigger.settings.SettingsVersion;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The heart of the trigger. For each valid upload event (keyed by study UID, so a study's events
+ * and state live in one task) it
+ * <ul>
+ *   <li>drops an instance it has seen before (duplicate upload: no new job);</li>
+ *   <li>emits an INSTANCE job at once for every INSTANCE-scope model eligible at upload time;</li>
+ *   <li>adds the instance to its series and study groups, attaching the SERIES and STUDY models
+ *       eligible when the group's first instance was uploaded, and emits the group when a marker or
+ *       an expected count completes it.</li>
+ * </ul>
+ * A wall-clock punctuation emits groups whose quiet period has passed, even without new traffic,
+ * and removes studies whose retention period has passed. See DESIGN.md for the rules.
+ */
+public final class AutoRunProcessor implements Processor<String, DatasetUploadEvent, String, InferenceJob> {
+
+    private static final Logger log = LoggerFactory.getLogger(AutoRunProcessor.class);
+    private static final StringSerializer KEYS = new StringSerializer();
+    /** Most due groups handled per kind and punctuation; the rest wait for the next one. */
+    private static final int PUNCTUATION_BATCH = 10_000;
+    /** Groups without models remembered in memory, so their uploads skip the group store. */
+    private static final int IDLE_GROUPS_CACHED = 10_000;
+
+    private final TriggerSettings settings;
+    private final TriggerMetrics metrics;
+    private final SettingsVersion settingsVersion;
+    /** Idle group key -> the lastActivityAt stored for it (see {@link #addToGroup}). */
+    private final Map<String, Long> idleGroups = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > IDLE_GROUPS_CACHED;
+        }
+    };
+    private long activityGranularity;
+    private ProcessorContext<String, InferenceJob> context;
+    private KeyValueStore<String, InstanceRecord> instances;
+    private KeyValueStore<String, GroupState> groups;
+    private DueIndex due;
+    private ModelCatalog catalog;
+    private String taskId;
+    private long pendingGroups;
+    private Cancellable punctuator;
+
+    public AutoRunProcessor(TriggerSettings settings, TriggerMetrics metrics, SettingsVersion settingsVersion) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.settingsVersion = settingsVersion;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, InferenceJob> context) {
+        this.context = context;
+        this.instances = context.getStateStore(TriggerStores.INSTANCES);
+        this.groups = context.getStateStore(TriggerStores.GROUPS);
+        this.due = new DueIndex(context.getStateStore(TriggerStores.DUE));
+        this.catalog = new ModelCatalog(context.getStateStore(TriggerStores.MODEL_SETTINGS), settingsVersion);
+        // An idle study's last activity is rewritten at most once per 1% of the retention period.
+        this.activityGranularity = Math.max(1000, settings.groupRetention().toMillis() / 100);
+        this.taskId = context.taskId().toString();
+        this.pendingGroups = due.count(DueIndex.Kind.QUIET);
+        metrics.pendingGroups(taskId, pendingGroups);
+        this.punctuator = context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+    }
+
+    @Override
+    public void process(Record<String, DatasetUploadEvent> record) {
+        DatasetUploadEvent event = record.value();
+        if (event.getPayload() instanceof DataUploaded data) {
+            onInstance(event, data);
+        } else if (event.getPayload() instanceof UploadCompleted marker) {
+            onMarker(event, marker);
+        }
+    }
+
+    private void onInstance(DatasetUploadEvent event, DataUploaded data) {
+        long now = context.currentSystemTimeMs();
+        long uploadedAt = event.getPublishedAt().toEpochMilli();
+        String project = event.getProjectId();
+        String study = event.getStudyInstanceUid();
+        String instanceKey = GroupKey.instanceKey(project, study, data.getSeriesInstanceUid(), data.getSopInstanceUid());
+        if (instances.get(instanceKey) != null) {
+            metrics.upload("duplicate-instance");
+            return;
+        }
+        InstanceRecord instance = InstanceRecord.of(event, data);
+        List<EligibleModel> models = catalog.eligibleAt(project, uploadedAt);
+        GroupKey series = GroupKey.series(project, study, data.getSeriesInstanceUid());
+        GroupKey studyGroup = GroupKey.study(project, study);
+        // Keep the details only if a series or study job may list this instance; stored before the
+        // groups are updated, because completing one reads its members back.
+        instances.put(instanceKey, waitsForInstances(series, models) || waitsForInstances(studyGroup, models)
+                ? instance : InstanceRecord.SEEN);
+        metrics.upload("instance");
+
+        for (EligibleModel m : models) {
+            if (m.version().scope() == Scope.INSTANCE) {
+                JobFactory.Target target = new JobFactory.Target(project, event.getDatasetId(), study, Scope.INSTANCE,
+                        data.getSopInstanceUid(), m.modelId(), m.version().version(), m.version().args());
+                send(JobFactory.create(target, List.of(instance), JobTrigger.INSTANCE_UPLOADED, 0, null, now), now);
+            }
+        }
+        addToGroup(series, event, models, data.getImagesInAcquisition(), uploadedAt, now);
+        addToGroup(studyGroup, event, models, null, uploadedAt, now);
+    }
+
+    /** True when some model is (or, for a group not opened yet, will be) attached to the group. */
+    private boolean waitsForInstances(GroupKey key, List<EligibleModel> models) {
+        if (idleGroups.containsKey(key.storeKey())) {
+            return false;
+        }
+        GroupState g = groups.get(key.storeKey());
+        if (g != null && g.opened()) {
+            return !g.models().isEmpty();
+        }
+        return models.stream().anyMatch(m -> m.version().scope() == key.scope());
+    }
+
+    private void addToGroup(GroupKey key, DatasetUploadEvent event, List<EligibleModel> models, Integer expectedCount,
+                            long uploadedAt, long now) {
+        String storeKey = key.storeKey();
+        Long idleSince = idleGroups.get(storeKey);
+        if (idleSince != null && (!key.isStudy() || now - idleSince < activityGranularity)) {
+            // Idle: no model waits for this group, and the study's retention clock is fresh enough.
+            return;
+        }
+        GroupState g = load(key);
+        if (g.opened() && g.models().isEmpty()) {
+            // Nothing was eligible when the group opened, so nothing ever will be: only the study's
+            // retention clock matters, and only coarsely.
+            if (key.isStudy() && now - g.lastActivityAt >= activityGranularity) {
+                g.lastActivityAt = now;
+                save(key, g, now, false);
+            }
+            idleGroups.put(storeKey, g.lastActivityAt);
+            return;
+        }
+        if (!g.opened()) {
+            List<PinnedModel> attached = new ArrayList<>();
+            for (EligibleModel m : models) {
+                if (m.version().scope() == key.scope()) {
+                    attached.add(PinnedModel.attach(m.modelId(), m.version().version(), m.version().args()));
+                }
+            }
+            g.open(event.getDatasetId(), uploadedAt, attached);
+        }
+        CompletionRules.instanceAdded(g, expectedCount, now);
+        CompletionRules.completeOnEvent(g).ifPresent(trigger -> emit(key, g, trigger, uploadedAt, now));
+        save(key, g, now, false);
+        if (g.models().isEmpty()) {
+            idleGroups.put(storeKey, g.lastActivityAt);
+        }
+    }
+
+    private void onMarker(DatasetUploadEvent event, UploadCompleted marker) {
+        long now = context.currentSystemTimeMs();
+        GroupKey study = GroupKey.study(event.getProjectId(), event.getStudyInstanceUid());
+        GroupKey key = marker.getLevel() == CompletionLevel.SERIES
+                ? GroupKey.series(event.getProjectId(), event.getStudyInstanceUid(), marker.getSeriesInstanceUid()) : study;
+        idleGroups.remove(key.storeKey());
+        idleGroups.remove(study.storeKey());
+        GroupState g = load(key);
+        if (!CompletionRules.markerArrived(g, event.getEventId(), marker.getInstanceCount(), now)) {
+            metrics.upload("duplicate-marker");
+            save(key, g, now, false);
+            return;
+        }
+        metrics.upload("marker");
+        CompletionRules.completeOnEvent(g).ifPresent(trigger -> emit(key, g, trigger, event.getPublishedAt().toEpochMilli(), now));
+        save(key, g, now, false);
+        if (!key.isStudy()) {
+            // The study's retention counts from its last activity, markers of its series included.
+            GroupState s = load(study);
+            s.lastActivityAt = now;
+            save(study, s, now, false);
+        }
+    }
+
+    /**
+     * Emits the group's job to every attached model still eligible at {@code emitTime} (an archived or
+     * switched-off model gets no new job), each as the next revision of that model's job for the group.
+     */
+    private void emit(GroupKey key, GroupState g, JobTrigger trigger, long emitTime, long now) {
+        List<InstanceRecord> members = members(key);
+        for (int i = 0; i < g.models.size(); i++) {
+            PinnedModel m = g.models.get(i);
+            if (!catalog.eligibleAt(key.projectId(), m.modelId(), emitTime)) {
+                log.info("model no longer auto-runs; group skipped modelId={} scope={} scopeUid={}", m.modelId(), key.scope(),
+                        key.scopeUid());
+                continue;
+            }
+            int revision = m.lastRevision() + 1;
+            JobFactory.Target target = new JobFactory.Target(key.projectId(), g.datasetId(), key.studyUid(), key.scope(),
+                    key.scopeUid(), m.modelId(), m.version(), m.args());
+            InferenceJob job = JobFactory.create(target, members, trigger, revision, m.lastJobId(), now);
+            send(job, now);
+            g.models.set(i, m.emitted(revision, job.getJobId()));
+        }
+        if (g.pendingSince >= 0) {
+            metrics.groupCompleted(key.scope(), trigger, Duration.ofMillis(Math.max(0, now - g.pendingSince)));
+        }
+        CompletionRules.emitted(g);
+    }
+
+    private void send(InferenceJob job, long now) {
+        context.forward(new Record<>(job.getJobId(), job, now));
+        metrics.jobEmitted(job.getScope(), job.getTrigger());
+        if (log.isDebugEnabled()) {
+            log.debug("job emitted jobId={} modelId={} scope={} scopeUid={} instances={} trigger={} revision={}", job.getJobId(),
+                job.getModelId(), job.getScope(), job.getScopeUid(), job.getInstances().size(), job.getTrigger(), job.getRevision());
+        }
+    }
+
+    private List<InstanceRecord> members(GroupKey key) {
+        List<InstanceRecord> members = new ArrayList<>();
+        try (KeyValueIterator<String, InstanceRecord> it = instances.prefixScan(key.instancePrefix(), KEYS)) {
+            while (it.hasNext()) {
+                InstanceRecord r = it.next().value;
+                if (r.full()) {
+                    members.add(r);
+                } else {
+                    // A group with models stores its instances in full from its first one on.
+                    log.error("instance of a group with models was kept without details; left out group={} ", key);
+                }
+            }
+        }
+        return members;
+    }
+
+    private GroupState load(GroupKey key) {
+        GroupState g = groups.get(key.storeKey());
+        return g != null ? g : new GroupState();
+    }
+
+    /**
+     * Stores the group and keeps its due-index entry: a quiet-period entry while it is pending, an
+     * expiry entry for a study otherwise. Entries only move earlier eagerly; when a group becomes due
+     * later (new instances), the punctuation finds it early and moves it ({@code exact}), which saves
+     * rewriting the index on every upload.
+     */
+    private void save(GroupKey key, GroupState g, long now, boolean exact) {
+        String desired = null;
+        if (g.pending()) {
+            desired = DueIndex.key(DueIndex.Kind.QUIET, CompletionRules.quietPeriodEnd(g, settings.quietPeriod()), key.storeKey());
+        } else if (key.isStudy()) {
+            desired = DueIndex.key(DueIndex.Kind.EXPIRY, g.lastActivityAt + settings.groupRetention().toMillis(), key.storeKey());
+        }
+        boolean keep = Objects.equals(desired, g.dueKey) || (!exact && desired != null && g.dueKey != null
+                && DueIndex.kindOf(desired) == DueIndex.kindOf(g.dueKey) && g.dueKey.compareTo(desired) < 0);
+        if (!keep) {
+            if (g.dueKey != null) {
+                unschedule(g.dueKey);
+            }
+            if (desired != null) {
+                due.put(desired, key.storeKey());
+                if (DueIndex.kindOf(desired) == DueIndex.Kind.QUIET) {
+                    pendingGroups++;
+                }
+            }
+            g.dueKey = desired;
+            metrics.pendingGroups(taskId, pendingGroups);
+        }
+        groups.put(key.storeKey(), g);
+    }
+
+    private void unschedule(String dueKey) {
+        due.remove(dueKey);
+        if (DueIndex.kindOf(dueKey) == DueIndex.Kind.QUIET) {
+            pendingGroups--;
+        }
+    }
+
+    private void punctuate(long now) {
+        for (KeyValue<String, String> entry : due.due(DueIndex.Kind.QUIET, now, PUNCTUATION_BATCH)) {
+            GroupKey key = GroupKey.parse(entry.value);
+            GroupState g = groups.get(entry.value);
+            if (g == null || !entry.key.equals(g.dueKey)) {
+                unschedule(entry.key);
+                continue;
+            }
+            if (CompletionRules.quietPeriodOver(g, now, settings.quietPeriod())) {
+                emit(key, g, JobTrigger.QUIET_PERIOD, now, now);
+            }
+            save(key, g, now, true);
+        }
+        for (KeyValue<String, String> entry : due.due(DueIndex.Kind.EXPIRY, now, PUNCTUATION_BATCH)) {
+            GroupState g = groups.get(entry.value);
+            if (g == null || !entry.key.equals(g.dueKey)) {
+                due.remove(entry.key);
+                continue;
+            }
+            GroupKey key = GroupKey.parse(entry.value);
+            if (now - g.lastActivityAt >= settings.groupRetention().toMillis()) {
+                expire(key, g, now);
+            } else {
+                save(key, g, now, true);
+            }
+        }
+        metrics.pendingGroups(taskId, pendingGroups);
+    }
+
+    /** Removes a study's instances and groups once nothing happened for the retention period. */
+    private void expire(GroupKey study, GroupState studyState, long now) {
+        List<KeyValue<String, GroupState>> studyGroups = new ArrayList<>();
+        try (KeyValueIterator<String, GroupState> it = groups.prefixScan(study.storeKey(), KEYS)) {
+            it.forEachRemaining(studyGroups::add);
+        }
+        if (studyGroups.stream().anyMatch(kv -> kv.value.pending())) {
+            // Cannot happen while retention exceeds the quiet period; never drop pending work regardless.
+            unschedule(studyState.dueKey);
+            studyState.dueKey = DueIndex.key(DueIndex.Kind.EXPIRY, now + settings.quietPeriod().toMillis(), study.storeKey());
+            due.put(studyState.dueKey, study.storeKey());
+            groups.put(study.storeKey(), studyState);
+            return;
+        }
+        List<String> instanceKeys = new ArrayList<>();
+        try (KeyValueIterator<String, InstanceRecord> it = instances.prefixScan(study.instancePrefix(), KEYS)) {
+            it.forEachRemaining(kv -> instanceKeys.add(kv.key));
+        }
+        instanceKeys.forEach(instances::delete);
+        for (KeyValue<String, GroupState> kv : studyGroups) {
+            if (kv.value.dueKey != null) {
+                unschedule(kv.value.dueKey);
+            }
+            groups.delete(kv.key);
+            idleGroups.remove(kv.key);
+        }
+        metrics.groupsExpired(studyGroups.size());
+        log.debug("study expired studyUid={} groups={} instances={}", study.studyUid(), studyGroups.size(), instanceKeys.size());
+    }
+
+    @Override
+    public void close() {
+        if (punctuator != null) {
+            punctuator.cancel();
+        }
+        metrics.taskClosed(taskId);
+    }
+}

@@ -1,0 +1,98 @@
+package io.radflow.trigger.group;
+
+import io.radflow.schemas.avro.JobTrigger;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * When a series or study group is complete (see DESIGN.md). A group is emitted when it has pending
+ * instances and
+ * <ol>
+ *   <li>a completion marker arrived since the last emission and its instance count, when given, is reached; or</li>
+ *   <li>the expected count from the data (imagesInAcquisition) is reached for the first time; or</li>
+ *   <li>the quiet period passed (wall clock) since its last new instance.</li>
+ * </ol>
+ * A condition that already fired does not fire again, so a late instance after a marker- or
+ * count-triggered emission waits for its own quiet period (or a new marker) and yields a revision.
+ */
+public final class CompletionRules {
+
+    private CompletionRules() {
+    }
+
+    /** After an instance or a marker was applied: the trigger that completes the group now, if any. */
+    public static Optional<JobTrigger> completeOnEvent(GroupState g) {
+        if (!g.pending()) {
+            return Optional.empty();
+        }
+        if (g.markerPending && (g.markerCount == null || g.instanceCount >= g.markerCount)) {
+            return Optional.of(JobTrigger.COMPLETION_MARKER);
+        }
+        if (g.expectedFromData != null && !g.expectedCountFired && g.instanceCount >= g.expectedFromData) {
+            return Optional.of(JobTrigger.EXPECTED_COUNT_REACHED);
+        }
+        return Optional.empty();
+    }
+
+    /** True when the group's last new instance is at least {@code quiet} old (wall clock). */
+    public static boolean quietPeriodOver(GroupState g, long now, Duration quiet) {
+        return g.pending() && now - g.lastNewInstanceAt >= quiet.toMillis();
+    }
+
+    /** The wall-clock time the quiet period of a pending group ends. */
+    public static long quietPeriodEnd(GroupState g, Duration quiet) {
+        return g.lastNewInstanceAt + quiet.toMillis();
+    }
+
+    /** A new distinct instance joined the group. */
+    public static void instanceAdded(GroupState g, Integer expectedCount, long now) {
+        boolean wasPending = g.pending();
+        g.instanceCount++;
+        g.lastNewInstanceAt = now;
+        g.lastActivityAt = now;
+        if (expectedCount != null && (g.expectedFromData == null || expectedCount > g.expectedFromData)) {
+            g.expectedFromData = expectedCount;
+        }
+        if (!wasPending && g.pending()) {
+            g.pendingSince = now;
+        }
+    }
+
+    /**
+     * A completion marker for the group arrived. Returns false for a marker seen before (same event
+     * id). A marker that arrives when everything the group holds was already emitted refers to
+     * that emission and is spent; otherwise it stays pending until its count is reached.
+     */
+    public static boolean markerArrived(GroupState g, String eventId, Integer instanceCount, long now) {
+        g.lastActivityAt = now;
+        if (g.markerEventIds.contains(eventId)) {
+            return false;
+        }
+        List<String> ids = g.markerEventIds;
+        ids.add(eventId);
+        if (ids.size() > GroupState.MARKER_IDS_KEPT) {
+            ids.remove(0);
+        }
+        if (g.emissions > 0 && !g.pending()) {
+            return true;
+        }
+        g.markerPending = true;
+        g.markerCount = instanceCount;
+        return true;
+    }
+
+    /** Bookkeeping after the group's jobs were emitted: the signals that fired are spent. */
+    public static void emitted(GroupState g) {
+        g.emittedInstanceCount = g.instanceCount;
+        g.emissions++;
+        g.pendingSince = -1;
+        if (g.markerPending && (g.markerCount == null || g.instanceCount >= g.markerCount)) {
+            g.markerPending = false;
+            g.markerCount = null;
+        }
+        if (g.expectedFromData != null && g.instanceCount >= g.expectedFromData) {
+            g.expectedCountFired = true;
+        }
+    }
+}

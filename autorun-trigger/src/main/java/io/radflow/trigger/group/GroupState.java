@@ -1,0 +1,67 @@
+package io.radflow.trigger.group;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the trigger knows about one series or study group: the models attached to it, how many
+ * distinct instances it has and how many the last emission covered, the completion signals seen
+ * (marker, expected count), and wall-clock times for the quiet period and retention. Mutable: the
+ * processor loads it, changes it and stores it back within one record or punctuation.
+ */
+public final class GroupState {
+
+    /** Markers remembered per group to recognise a marker published twice. */
+    static final int MARKER_IDS_KEPT = 8;
+
+    String datasetId;
+    /** Models are attached when the first instance arrives; a marker can open the state before that. */
+    boolean opened;
+    long openedAt = -1;
+    List<PinnedModel> models = new ArrayList<>();
+    int instanceCount;
+    int emittedInstanceCount;
+    int emissions;
+    long pendingSince = -1;
+    long lastNewInstanceAt = -1;
+    long lastActivityAt = -1;
+    Integer expectedFromData;
+    boolean expectedCountFired;
+    boolean markerPending;
+    Integer markerCount;
+    List<String> markerEventIds = new ArrayList<>();
+    /** The group's entry in the due index, or null. */
+    String dueKey;
+
+    /** Instances have arrived that no emitted job covers yet, and some model waits for them. */
+    public boolean pending() {
+        return opened && !models.isEmpty() && instanceCount > emittedInstanceCount;
+    }
+
+    public boolean opened() {
+        return opened;
+    }
+
+    public List<PinnedModel> models() {
+        return models;
+    }
+
+    public int instanceCount() {
+        return instanceCount;
+    }
+
+    public int emissions() {
+        return emissions;
+    }
+
+    public String datasetId() {
+        return datasetId;
+    }
+
+    void open(String datasetId, long eventTime, List<PinnedModel> attached) {
+        this.datasetId = datasetId;
+        this.opened = true;
+        this.openedAt = eventTime;
+        this.models = new ArrayList<>(attached);
+    }
+}

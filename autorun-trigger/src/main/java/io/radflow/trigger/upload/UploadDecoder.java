@@ -1,0 +1,93 @@
+package io.radflow.trigger.upload;
+
+import io.radflow.common.error.RadflowException;
+import io.radflow.common.error.Reason;
+import io.radflow.schemas.avro.DatasetUploadEvent;
+import io.radflow.trigger.TriggerMetrics;
+import io.radflow.trigger.TriggerStores;
+import io.radflow.trigger.settings.ProjectDirectory;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * First step of the trigger: decodes upload events from raw bytes and sends every event that cannot
+ * drive auto-run (undecodable, missing or unusable UIDs, wrong key, unknown project) to the
+ * dead-letter child byte for byte, with reason headers. Retriable failures (schema registry
+ * unreachable) are thrown instead, so the record is processed again rather than dead-lettered.
+ */
+public final class UploadDecoder implements Processor<byte[], byte[], Object, Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(UploadDecoder.class);
+
+    private final String topic;
+    private final Deserializer<DatasetUploadEvent> deserializer;
+    private final String validChild;
+    private final String deadLetterChild;
+    private final TriggerMetrics metrics;
+    private ProcessorContext<Object, Object> context;
+    private ProjectDirectory projects;
+
+    public UploadDecoder(String topic, Deserializer<DatasetUploadEvent> deserializer, String validChild, String deadLetterChild,
+                         TriggerMetrics metrics) {
+        this.topic = topic;
+        this.deserializer = deserializer;
+        this.validChild = validChild;
+        this.deadLetterChild = deadLetterChild;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.projects = new ProjectDirectory(context.getStateStore(TriggerStores.PROJECTS));
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        if (record.value() == null) {
+            deadLetter(record, Reason.MALFORMED_EVENT, "upload event has no value (tombstone)", null);
+            return;
+        }
+        if (record.key() == null) {
+            deadLetter(record, Reason.MISSING_FIELD, "upload event has no key; dataset-uploads is keyed by study UID", null);
+            return;
+        }
+        DatasetUploadEvent event;
+        try {
+            event = deserializer.deserialize(topic, record.value());
+        } catch (RuntimeException e) {
+            Reason reason = RadflowException.reasonOf(e);
+            if (reason.retriable()) {
+                throw e;
+            }
+            deadLetter(record, reason == Reason.INTERNAL ? Reason.UNDECODABLE_RECORD : reason, e.getMessage(), e);
+            return;
+        }
+        String key = new String(record.key(), StandardCharsets.UTF_8);
+        Optional<UploadProblem> problem = UploadValidator.check(key, event);
+        if (problem.isEmpty() && !projects.exists(event.getProjectId())) {
+            problem = Optional.of(new UploadProblem(Reason.UNKNOWN_PROJECT,
+                    "project '" + event.getProjectId() + "' does not exist (not on the project settings topic)"));
+        }
+        if (problem.isPresent()) {
+            deadLetter(record, problem.get().reason(), problem.get().message(), null);
+            return;
+        }
+        context.forward(record.withKey((Object) key).withValue(event), validChild);
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, Reason reason, String message, Throwable error) {
+        var source = context.recordMetadata().orElse(null);
+        log.warn("upload event dead-lettered reason={} partition={} offset={} message={}", reason,
+                source == null ? -1 : source.partition(), source == null ? -1 : source.offset(), message);
+        metrics.deadLettered(reason);
+        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
+                DeadLetters.headers(record.headers(), source, reason, message, error)), deadLetterChild);
+    }
+}
