@@ -48,8 +48,8 @@ final class MdaiModel implements LoadedModel {
     private final long diskThresholdBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong calls = new AtomicLong();
-    private RunnerProcess process;
-    private Map<String, Object> hello;
+    private volatile RunnerProcess process;
+    private volatile Map<String, Object> hello;
     private volatile boolean broken;
     private volatile boolean closed;
 
@@ -312,7 +312,22 @@ final class MdaiModel implements LoadedModel {
             return;
         }
         closed = true;
-        lock.lock();
+        // A call still running (the worker stopped waiting for it) must not hold up shutdown.
+        boolean locked = false;
+        try {
+            locked = lock.tryLock(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        RunnerProcess running = process;
+        if (!locked && running != null) {
+            log.warn("python runner still busy at unload, killing it model={} version={} pid={}", spec.key().modelId(),
+                    spec.key().version(), running.pid());
+            running.destroy();
+            lock.lock();
+        } else if (!locked) {
+            lock.lock();
+        }
         try {
             if (process != null) {
                 process.close();

@@ -212,6 +212,12 @@ final class RunnerProcess implements AutoCloseable {
         return "still running";
     }
 
+    /** Kills the process now (and what it started); a call in progress fails as crashed. */
+    void destroy() {
+        closing = true;
+        kill();
+    }
+
     private void kill() {
         killed = true;
         process.descendants().forEach(ProcessHandle::destroyForcibly);
