@@ -21,11 +21,14 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -75,14 +78,15 @@ public final class AutorunTriggerService implements ManagedService {
             // Replication factor -1: the broker's default. Existing topics are left as they are.
             TopicProvisioner.ensure(admin, topics.all(), (short) -1);
         }
-        Topology topology = TriggerTopology.build(new StreamsBuilder(), topics, settings,
-                TopicSerdes.from(registryClient, config), metrics);
         Path stateDir = config.find(TriggerConfig.STATE_DIR).orElse(null);
         if (stateDir == null) {
             temporaryStateDir = Files.createTempDirectory("radflow-trigger-");
             stateDir = temporaryStateDir;
         }
-        streams = new KafkaStreams(topology, TriggerStreamsConfig.properties(config, stateDir));
+        Properties props = TriggerStreamsConfig.properties(config, stateDir);
+        Topology topology = TriggerTopology.build(new StreamsBuilder(new TopologyConfig(new StreamsConfig(props))), topics,
+                settings, TopicSerdes.from(registryClient, config), metrics);
+        streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(TriggerFailures::respond);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meterRegistry);

@@ -367,9 +367,13 @@ class AutoRunTopologyTest {
         t.model(ModelSettings.newBuilder(off).setAutoRun(true).setUpdatedAt(at(2)).build());
         t.upload(inst(SERIES, 3));
         t.upload(seriesMarker(P, STUDY, SERIES, 2, at(4)));
+        String next = "1.2.840.1.2";
+        t.upload(instance(P, STUDY, next, next + ".1", 1, at(5)));
+        t.upload(seriesMarker(P, STUDY, next, 1, at(6)));
         t.advance(Duration.ofMinutes(2));
 
-        assertThat(t.readJobs()).isEmpty();
+        assertThat(t.readJobs()).as("only the series begun after the switch").extracting(InferenceJob::getScopeUid)
+                .containsExactly(next);
     }
 
     @Test

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
@@ -53,7 +55,7 @@ final class TriggerTestDriver implements AutoCloseable {
         RadflowConfig config = RadflowConfig.load(TriggerConfig.DEFINITION, ConfigSource.of("test", Map.of(
                 "kafka.bootstrap.servers", "unused:9092", "schema.registry.url", "http://unused:8081")));
         Properties props = TriggerStreamsConfig.properties(config, stateDir);
-        driver = new TopologyTestDriver(TriggerTopology.build(new StreamsBuilder(), topics, settings, serdes,
+        driver = new TopologyTestDriver(TriggerTopology.build(new StreamsBuilder(new TopologyConfig(new StreamsConfig(props))), topics, settings, serdes,
                 new TriggerMetrics(meters)), props, START);
         uploads = driver.createInputTopic(topics.uploads().name(), Serdes.String().serializer(), serdes.valueSerializer(topics.uploads()));
         rawUploads = driver.createInputTopic(topics.uploads().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());

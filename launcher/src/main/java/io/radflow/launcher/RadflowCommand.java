@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
             RegistryServiceCommand.class,
             AutorunTriggerCommand.class,
             SchemasCommand.class,
+            TopicsCommand.class,
             ConfigCommand.class,
             BenchCommand.class,
             UploadCommand.class,

@@ -9,6 +9,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
@@ -24,9 +25,6 @@ final class StreamsPassThrough implements AutoCloseable {
     StreamsPassThrough(String bootstrapServers, String input, String output, String applicationId, Duration commitInterval)
             throws java.io.IOException {
         stateDir = Files.createTempDirectory("radflow-bench-streams-");
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -34,6 +32,10 @@ final class StreamsPassThrough implements AutoCloseable {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(p)));
+        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         streams = new KafkaStreams(builder.build(), p);
         streams.start();
     }

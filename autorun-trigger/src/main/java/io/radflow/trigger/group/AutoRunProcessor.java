@@ -119,9 +119,11 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
         List<EligibleModel> models = catalog.eligibleAt(project, uploadedAt);
         GroupKey series = GroupKey.series(project, study, data.getSeriesInstanceUid());
         GroupKey studyGroup = GroupKey.study(project, study);
+        GroupState seriesState = loadUnlessIdle(series, now);
+        GroupState studyState = loadUnlessIdle(studyGroup, now);
         // Keep the details only if a series or study job may list this instance; stored before the
         // groups are updated, because completing one reads its members back.
-        instances.put(instanceKey, waitsForInstances(series, models) || waitsForInstances(studyGroup, models)
+        instances.put(instanceKey, waitsForInstances(series, seriesState, models) || waitsForInstances(studyGroup, studyState, models)
                 ? instance : InstanceRecord.SEEN);
         metrics.upload("instance");
 
@@ -132,31 +134,39 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
                 send(JobFactory.create(target, List.of(instance), JobTrigger.INSTANCE_UPLOADED, 0, null, now), now);
             }
         }
-        addToGroup(series, event, models, data.getImagesInAcquisition(), uploadedAt, now);
-        addToGroup(studyGroup, event, models, null, uploadedAt, now);
+        addToGroup(series, seriesState, event, models, data.getImagesInAcquisition(), uploadedAt, now);
+        addToGroup(studyGroup, studyState, event, models, null, uploadedAt, now);
+    }
+
+    /**
+     * The group's state, or null for an idle group (no model waits for it) whose study retention
+     * clock is fresh enough: its uploads need not touch the group store at all.
+     */
+    private GroupState loadUnlessIdle(GroupKey key, long now) {
+        Long idleSince = idleGroups.get(key.storeKey());
+        if (idleSince != null && (!key.isStudy() || now - idleSince < activityGranularity)) {
+            return null;
+        }
+        return load(key);
     }
 
     /** True when some model is (or, for a group not opened yet, will be) attached to the group. */
-    private boolean waitsForInstances(GroupKey key, List<EligibleModel> models) {
-        if (idleGroups.containsKey(key.storeKey())) {
+    private static boolean waitsForInstances(GroupKey key, GroupState g, List<EligibleModel> models) {
+        if (g == null) {
             return false;
         }
-        GroupState g = groups.get(key.storeKey());
-        if (g != null && g.opened()) {
+        if (g.opened()) {
             return !g.models().isEmpty();
         }
         return models.stream().anyMatch(m -> m.version().scope() == key.scope());
     }
 
-    private void addToGroup(GroupKey key, DatasetUploadEvent event, List<EligibleModel> models, Integer expectedCount,
-                            long uploadedAt, long now) {
-        String storeKey = key.storeKey();
-        Long idleSince = idleGroups.get(storeKey);
-        if (idleSince != null && (!key.isStudy() || now - idleSince < activityGranularity)) {
-            // Idle: no model waits for this group, and the study's retention clock is fresh enough.
+    /** @param g the group's state; null for an idle group, which this upload leaves as it is */
+    private void addToGroup(GroupKey key, GroupState g, DatasetUploadEvent event, List<EligibleModel> models,
+                            Integer expectedCount, long uploadedAt, long now) {
+        if (g == null) {
             return;
         }
-        GroupState g = load(key);
         if (g.opened() && g.models().isEmpty()) {
             // Nothing was eligible when the group opened, so nothing ever will be: only the study's
             // retention clock matters, and only coarsely.
@@ -164,7 +174,7 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
                 g.lastActivityAt = now;
                 save(key, g, now, false);
             }
-            idleGroups.put(storeKey, g.lastActivityAt);
+            idleGroups.put(key.storeKey(), g.lastActivityAt);
             return;
         }
         if (!g.opened()) {
@@ -180,7 +190,7 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
         CompletionRules.completeOnEvent(g).ifPresent(trigger -> emit(key, g, trigger, uploadedAt, now));
         save(key, g, now, false);
         if (g.models().isEmpty()) {
-            idleGroups.put(storeKey, g.lastActivityAt);
+            idleGroups.put(key.storeKey(), g.lastActivityAt);
         }
     }
 

@@ -42,11 +42,6 @@ public final class DueIndex {
                 .append(groupKey).toString();
     }
 
-    /** The due time of an index key. */
-    public static long timeOf(String dueKey) {
-        return Long.parseLong(dueKey, 1, 20, 10);
-    }
-
     private static String padded(long at) {
         String digits = Long.toString(Math.max(0, at));
         return "0".repeat(19 - digits.length()) + digits;

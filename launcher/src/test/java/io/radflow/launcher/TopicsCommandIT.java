@@ -1,0 +1,48 @@
+package io.radflow.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.radflow.schemas.Topic;
+import io.radflow.schemas.TopicCatalog;
+import io.radflow.testsupport.TestStack;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code ./radflow topics create} against a real broker: every catalog topic is there, laid out as the catalog says. */
+class TopicsCommandIT {
+
+    @Test
+    void shouldLeaveEveryCatalogTopicInPlaceWithItsLayout() throws Exception {
+        TestStack stack = TestStack.get();
+        StringWriter out = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        assertThat(cli.execute("topics", "create", "--bootstrap-servers", stack.bootstrapServers(),
+                "--schema-registry-url", stack.schemaRegistryUrl(), "--replication-factor", "1")).isZero();
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSize(TopicCatalog.ALL.size());
+        for (Topic<?, ?> topic : TopicCatalog.ALL) {
+            assertThat(lines).anyMatch(l -> l.matches(java.util.regex.Pattern.quote(topic.name()) + "\\s+(created|exists)"));
+        }
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            List<String> names = TopicCatalog.ALL.stream().map(Topic::name).toList();
+            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            List<ConfigResource> resources = names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+            for (Topic<?, ?> topic : TopicCatalog.ALL) {
+                assertThat(described.get(topic.name()).partitions()).as(topic.name()).hasSize(topic.partitions());
+                Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()));
+                assertThat(config.get("cleanup.policy").value()).as(topic.name()).isEqualTo(topic.configs().get("cleanup.policy"));
+            }
+        }
+    }
+}
