@@ -31,6 +31,10 @@ import io.radflow.worker.runtime.ArtifactStore;
 import io.radflow.worker.runtime.ModelCache;
 import io.radflow.worker.runtime.ModelRuntime;
 import io.radflow.worker.runtime.RuntimeRegistry;
+import io.radflow.worker.runtime.http.HttpModelConfig;
+import io.radflow.worker.runtime.http.HttpModelRuntime;
+import io.radflow.worker.runtime.mdai.MdaiRuntime;
+import io.radflow.worker.runtime.mdai.MdaiSettings;
 import io.radflow.worker.runtime.onnx.OnnxRuntime;
 import io.radflow.worker.runtime.onnx.OnnxSettings;
 import io.radflow.worker.settings.ModelSettingsView;
@@ -141,6 +145,12 @@ public final class InferenceWorker implements ManagedService {
         if (all.stream().noneMatch(r -> r.kind() == io.radflow.schemas.avro.RuntimeKind.ONNX)) {
             all.add(new OnnxRuntime(new OnnxSettings(config.get(WorkerConfig.DEVICE), config.get(WorkerConfig.GPU_DEVICE_ID),
                     config.get(WorkerConfig.ONNX_INTRA_OP_THREADS)), dicom));
+        }
+        if (all.stream().noneMatch(r -> r.kind() == io.radflow.schemas.avro.RuntimeKind.MDAI_PYTHON)) {
+            all.add(new MdaiRuntime(MdaiSettings.from(config)));
+        }
+        if (all.stream().noneMatch(r -> r.kind() == io.radflow.schemas.avro.RuntimeKind.HTTP)) {
+            all.add(new HttpModelRuntime(HttpModelConfig.Settings.from(config), dicom));
         }
         runtimes = new RuntimeRegistry(all);
         cache = new ModelCache(config.get(WorkerConfig.MODEL_CACHE_SIZE), runtimes, metrics);
@@ -322,7 +332,7 @@ public final class InferenceWorker implements ManagedService {
             return this;
         }
 
-        /** Adds a runtime (the MD.ai Python and HTTP runtimes); one of kind ONNX replaces the built-in one. */
+        /** Adds a runtime; one of a kind the worker has built in (ONNX, MD.ai Python, HTTP) replaces the built-in one. */
         public Builder runtime(ModelRuntime runtime) {
             this.runtimes.add(runtime);
             return this;

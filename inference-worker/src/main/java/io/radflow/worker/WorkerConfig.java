@@ -7,6 +7,8 @@ import io.radflow.common.config.ConfigType;
 import io.radflow.common.config.Validator;
 import io.radflow.content.ContentReaderFactory;
 import io.radflow.schemas.avro.Device;
+import io.radflow.worker.runtime.http.HttpModelConfig;
+import io.radflow.worker.runtime.mdai.MdaiConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -69,7 +71,7 @@ public final class WorkerConfig {
     public static final ConfigDefinition DEFINITION = ConfigDefinition.of("inference-worker", List.of(WORKER_ID, GROUP_ID,
                     THREADS, DEVICE, GPU_DEVICE_ID, ONNX_INTRA_OP_THREADS, MODEL_CACHE_SIZE, MAX_IN_FLIGHT, COMMIT_INTERVAL,
                     MODEL_TIMEOUT, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF, CONTENT_MAX_BYTES, SETTINGS_TIMEOUT))
-            .and(ContentReaderFactory.DEFINITION);
+            .and(ContentReaderFactory.DEFINITION).and(MdaiConfig.DEFINITION).and(HttpModelConfig.DEFINITION);
 
     /** Everything a standalone worker reads. */
     public static final ConfigDefinition FULL = CommonConfig.DEFINITION.and(DEFINITION);

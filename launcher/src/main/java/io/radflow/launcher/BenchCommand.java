@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: each prints Radflow's figure beside a baseline measured in the same run, and the ratio.",
-        subcommands = {WorkerBenchCommand.class, TriggerBenchCommand.class})
+        subcommands = {WorkerBenchCommand.class, TriggerBenchCommand.class, PythonBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./radflow inference-worker}: one worker of the consumer group, until Ctrl-C. */
 @Command(name = "inference-worker", mixinStandardHelpOptions = true,
-        description = {"Run an inference worker: consume inference-jobs, run the models (ONNX Runtime in-process), "
-                + "publish predictions and job-status exactly once, dead-letter what cannot run. Runs until Ctrl-C.",
+        description = {"Run an inference worker: consume inference-jobs, run the models (ONNX Runtime in-process, "
+                + "MD.ai Python packages, external HTTP models), publish predictions and job-status exactly once, "
+                + "dead-letter what cannot run. Runs until Ctrl-C.",
             "Every worker.* key (./radflow config) can be set with --set, RADFLOW_* variables or --config."})
 public final class InferenceWorkerCommand implements Callable<Integer> {
 

@@ -1,0 +1,103 @@
+package io.radflow.worker.runtime.http;
+
+import io.radflow.common.error.RadflowException;
+import io.radflow.common.error.Reason;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * One request to an external model with the runtime's retry policy and the failure classes the
+ * worker's retries and DLQ go by: 5xx answers and connection errors are tried again with doubling
+ * backoff; then a 500 is the model's error (MODEL_ERROR, permanent), while 502/503/504/429 and
+ * connection errors mean the model is away (RUNTIME_UNAVAILABLE, retriable). No answer in time is
+ * MODEL_TIMEOUT (retriable, not retried here: a slow model is not helped by more load). Any other
+ * 4xx is the model refusing the request (MODEL_ERROR).
+ */
+final class HttpCaller {
+
+    private static final int EXCERPT = 500;
+
+    private final HttpClient client;
+    private final int retries;
+    private final Duration backoff;
+
+    HttpCaller(HttpClient client, int retries, Duration backoff) {
+        this.client = client;
+        this.retries = retries;
+        this.backoff = backoff;
+    }
+
+    /**
+     * Sends the request built by {@code request} (built anew per try) and returns the body of a
+     * 2xx answer.
+     *
+     * @param what          names the request in messages, e.g. "POST http://host/api/infer"
+     * @param perTry        longest wait for one answer; capped by {@code deadlineNanos}
+     */
+    String send(Supplier<HttpRequest.Builder> request, String what, Duration perTry, long deadlineNanos) {
+        int attempt = 0;
+        while (true) {
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                throw new RadflowException(Reason.MODEL_TIMEOUT, what + ": no time left for " + (attempt == 0 ? "the request" : "another try"));
+            }
+            Duration timeout = Duration.ofNanos(Math.min(perTry.toNanos(), remaining));
+            RadflowException failure;
+            boolean retriable;
+            try {
+                HttpResponse<String> response = client.send(request.get().timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+                int status = response.statusCode();
+                if (status >= 200 && status < 300) {
+                    return response.body();
+                }
+                retriable = status >= 500 || status == 429;
+                failure = statusFailure(what, status, response.body(), attempt + 1);
+            } catch (HttpConnectTimeoutException e) {
+                retriable = true;
+                failure = new RadflowException(Reason.RUNTIME_UNAVAILABLE, what + ": cannot connect (" + e.getMessage() + ") after "
+                        + (attempt + 1) + " tries", e);
+            } catch (HttpTimeoutException e) {
+                throw new RadflowException(Reason.MODEL_TIMEOUT, what + ": no answer within " + timeout.toMillis() + " ms", e);
+            } catch (IOException e) {
+                retriable = true;
+                failure = new RadflowException(Reason.RUNTIME_UNAVAILABLE, what + ": connection failed (" + e + ") after "
+                        + (attempt + 1) + " tries", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, what + ": interrupted", e);
+            }
+            if (!retriable || attempt >= retries) {
+                throw failure;
+            }
+            sleep(backoff.multipliedBy(1L << Math.min(attempt, 20)), deadlineNanos);
+            attempt++;
+        }
+    }
+
+    private static RadflowException statusFailure(String what, int status, String body, int tries) {
+        String excerpt = body == null ? "" : body.length() > EXCERPT ? body.substring(0, EXCERPT) + "..." : body;
+        String message = what + " answered HTTP " + status + (status >= 500 || status == 429 ? " after " + tries + " tries" : "")
+                + (excerpt.isBlank() ? "" : ": " + excerpt.strip());
+        if (status == 401 || status == 403) {
+            message += " (check the version's httpEndpoint.authHeader and worker.http.secrets.dir)";
+        }
+        Reason reason = status == 502 || status == 503 || status == 504 || status == 429 ? Reason.RUNTIME_UNAVAILABLE : Reason.MODEL_ERROR;
+        return new RadflowException(reason, message);
+    }
+
+    private static void sleep(Duration d, long deadlineNanos) {
+        long nanos = Math.min(d.toNanos(), Math.max(0, deadlineNanos - System.nanoTime()));
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "interrupted while waiting to retry", e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.radflow.worker.runtime.mdai;
+
+import io.radflow.common.cli.DevStackState;
+import io.radflow.common.config.ConfigDefinition;
+import io.radflow.common.config.ConfigKey;
+import io.radflow.common.config.ConfigType;
+import io.radflow.common.config.Validator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Configuration keys of the MD.ai Python package runtime. */
+public final class MdaiConfig {
+
+    private MdaiConfig() {
+    }
+
+    public static final ConfigKey<String> PYTHON = ConfigKey.of("worker.mdai.python", ConfigType.STRING, "/usr/bin/python3",
+            Validator.nonBlank(), "Python interpreter that runs MD.ai packages (one long-lived process per loaded model version); "
+                    + "it needs msgpack, and whatever the packages' requirements.txt name. Nothing is installed at run time.");
+
+    public static final ConfigKey<Path> WORK_DIR = ConfigKey.of("worker.mdai.work.dir", ConfigType.PATH,
+            DevStackState.home().resolve(".radflow").resolve("mdai"),
+            "Where MD.ai packages are unpacked (one directory per model version) and DISK inputs are written while a request runs.");
+
+    public static final ConfigKey<Long> DISK_THRESHOLD_BYTES = ConfigKey.of("worker.mdai.disk.threshold.bytes", ConfigType.LONG,
+            64L << 20, Validator.atLeastLong(0), "Requests whose files add up to more than this go to the model on disk "
+                    + "(input_data_source DISK, files with content_path) instead of in the message (MEMORY).");
+
+    public static final ConfigKey<Duration> START_TIMEOUT = ConfigKey.of("worker.mdai.start.timeout", ConfigType.DURATION_TYPE,
+            Duration.ofMinutes(2), Validator.positive(),
+            "Longest a package may take to import mdai_deploy and construct MDAIModel; past it the start fails (RUNTIME_UNAVAILABLE, retriable).");
+
+    public static final ConfigKey<Long> PACKAGE_MAX_BYTES = ConfigKey.of("worker.mdai.package.max.bytes", ConfigType.LONG,
+            16L << 30, Validator.atLeastLong(1), "Largest unpacked size of an MD.ai package zip (guards against zip bombs).");
+
+    public static final ConfigDefinition DEFINITION = ConfigDefinition.of("mdai-runtime",
+            List.of(PYTHON, WORK_DIR, DISK_THRESHOLD_BYTES, START_TIMEOUT, PACKAGE_MAX_BYTES));
+}

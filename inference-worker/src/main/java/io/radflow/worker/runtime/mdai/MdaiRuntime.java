@@ -1,0 +1,180 @@
+package io.radflow.worker.runtime.mdai;
+
+import io.radflow.common.error.RadflowException;
+import io.radflow.common.error.Reason;
+import io.radflow.schemas.avro.Device;
+import io.radflow.schemas.avro.RuntimeKind;
+import io.radflow.worker.runtime.LoadedModel;
+import io.radflow.worker.runtime.ModelRuntime;
+import io.radflow.worker.runtime.ModelSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MD.ai-style Python model packages ({@code .mdai/config.yaml}, {@code .mdai/mdai_deploy.py}
+ * with class {@code MDAIModel}, {@code requirements.txt}), each loaded version in its own
+ * long-lived Python process ({@code worker.mdai.python}) speaking length-prefixed msgpack.
+ *
+ * <p>Layout under {@code worker.mdai.work.dir}: {@code packages/<model>-v<version>-<sha>/} holds
+ * each version's unpacked package (the model's working directory); {@code data/<worker pid>/...}
+ * holds DISK inputs while a request runs. Data directories of worker processes that are no longer
+ * running are removed when the runtime starts, a model's own is emptied whenever its process
+ * starts, and the runtime's own is removed when it closes.
+ */
+public final class MdaiRuntime implements ModelRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(MdaiRuntime.class);
+    private static final String RUNNER = "radflow_mdai_runner.py";
+
+    private final MdaiSettings settings;
+    private final PackageUnpacker unpacker;
+    private final Path dataRoot;
+    private final ScheduledExecutorService watchdog;
+    private final AtomicBoolean gpuFallbackReported = new AtomicBoolean();
+    private Path runnerScript;
+
+    public MdaiRuntime(MdaiSettings settings) {
+        this.settings = settings;
+        Path work = settings.workDir().toAbsolutePath().normalize();
+        this.unpacker = new PackageUnpacker(work.resolve("packages"), settings.packageMaxBytes());
+        // One directory per runtime: several workers may share a JVM (tests) or a machine.
+        this.dataRoot = work.resolve("data").resolve(Long.toString(ProcessHandle.current().pid()))
+                .resolve(java.util.UUID.randomUUID().toString().substring(0, 8));
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mdai-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        removeDataOfStoppedWorkers(work.resolve("data"));
+    }
+
+    @Override
+    public RuntimeKind kind() {
+        return RuntimeKind.MDAI_PYTHON;
+    }
+
+    @Override
+    public LoadedModel load(ModelSpec spec) {
+        if (spec.artifactFile() == null) {
+            throw new RadflowException(Reason.MODEL_LOAD_FAILED, "MD.ai version " + spec.key() + " has no package artifact");
+        }
+        String sha = spec.artifactSha256() == null ? "nosha" : spec.artifactSha256();
+        String name = safe(spec.key().modelId()) + "-v" + spec.key().version() + "-" + sha.substring(0, Math.min(12, sha.length()));
+        MdaiPackage pkg = unpacker.unpack(spec.artifactFile(), name, spec.artifactSha256());
+        Path dataDir = dataRoot.resolve(name);
+        Path script = runnerScript();
+        String gpu = settings.workerDevice() == Device.GPU ? Integer.toString(settings.gpuDeviceId()) : "none";
+        List<String> command = List.of(settings.python(), script.toString(), pkg.root().toString(), dataDir.toString(), gpu);
+        Map<String, String> env = new HashMap<>();
+        env.put("PYTHONUNBUFFERED", "1");
+        java.util.function.Supplier<RunnerProcess.Started> starter = () -> {
+            PackageUnpacker.deleteTree(dataDir);
+            try {
+                Files.createDirectories(dataDir);
+            } catch (IOException e) {
+                throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "cannot create " + dataDir + ": " + e.getMessage(), e);
+            }
+            return RunnerProcess.start(spec.key(), command, pkg.root(), env, settings.startTimeout(), watchdog);
+        };
+        RunnerProcess.Started started = starter.get();
+        MdaiModel model;
+        try {
+            model = new MdaiModel(spec, started, starter, dataDir, settings.diskThresholdBytes());
+            checkFileType(spec, started.hello());
+        } catch (RuntimeException e) {
+            started.process().close();
+            throw e;
+        }
+        reportDevice(spec, started.hello());
+        log.info("MD.ai package loaded model={} version={} pid={} python={} predictBatch={} device={} callSize={} root={}",
+                spec.key().modelId(), spec.key().version(), started.process().pid(), started.hello().get("python"),
+                model.hasPredictBatch(), model.device(), model.callSize(), pkg.root());
+        return model;
+    }
+
+    private static void checkFileType(ModelSpec spec, Map<String, Object> hello) {
+        Object fileType = hello.get("file_type");
+        if (!"dicom".equals(fileType)) {
+            throw new RadflowException(Reason.MODEL_LOAD_FAILED, "the MD.ai package of " + spec.key() + " takes file_type "
+                    + fileType + " (config.yaml); this worker sends DICOM files (input type " + spec.inputType() + ")");
+        }
+    }
+
+    private void reportDevice(ModelSpec spec, Map<String, Object> hello) {
+        boolean wantsGpu = "gpu".equals(hello.get("requested_device_type")) || spec.device() == Device.GPU;
+        if (wantsGpu && settings.workerDevice() != Device.GPU && gpuFallbackReported.compareAndSet(false, true)) {
+            log.warn("an MD.ai package asks for a GPU (config.yaml device_type or the version's device) but this worker runs "
+                    + "on the CPU (worker.device=cpu); it runs without a visible GPU model={} version={}", spec.key().modelId(),
+                    spec.key().version());
+        }
+    }
+
+    /** The runner script, copied out of the jar once per runtime. */
+    private synchronized Path runnerScript() {
+        if (runnerScript == null || !Files.isRegularFile(runnerScript)) {
+            try (InputStream in = MdaiRuntime.class.getResourceAsStream(RUNNER)) {
+                if (in == null) {
+                    throw new IllegalStateException(RUNNER + " is missing from the worker's classpath");
+                }
+                Path dir = Files.createDirectories(settings.workDir().toAbsolutePath().resolve("runner"));
+                Path tmp = Files.createTempFile(dir, "runner", ".py");
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                runnerScript = Files.move(tmp, dir.resolve(RUNNER), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "cannot write the MD.ai runner script under "
+                        + settings.workDir() + ": " + e.getMessage(), e);
+            }
+        }
+        return runnerScript;
+    }
+
+    private static void removeDataOfStoppedWorkers(Path dataDir) {
+        if (!Files.isDirectory(dataDir)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(dataDir)) {
+            for (Path d : dirs.toList()) {
+                String name = d.getFileName().toString();
+                boolean running = name.matches("\\d+") && ProcessHandle.of(Long.parseLong(name)).map(ProcessHandle::isAlive).orElse(false);
+                if (!running) {
+                    PackageUnpacker.deleteTree(d);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("cannot clean MD.ai data directory dir={} error={}", dataDir, e.toString());
+        }
+    }
+
+    static String safe(String s) {
+        String cleaned = s.replaceAll("[^A-Za-z0-9._-]", "_");
+        return cleaned.length() > 80 ? cleaned.substring(0, 80) : cleaned;
+    }
+
+    @Override
+    public boolean healthy() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+        try {
+            PackageUnpacker.deleteTree(dataRoot);
+        } catch (UncheckedIOException e) {
+            log.warn("cannot remove MD.ai data directory dir={} error={}", dataRoot, e.toString());
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.radflow.worker.runtime.mdai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.radflow.common.error.RadflowException;
+import io.radflow.common.error.Reason;
+import io.radflow.worker.runtime.ModelKey;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runner's protocol spoken directly: what the worker never sends must still be refused. */
+class RunnerProcessTest {
+
+    @TempDir
+    Path dir;
+
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+    private RunnerProcess runner;
+    private Path data;
+
+    @BeforeEach
+    void start() throws Exception {
+        Path script = dir.resolve("runner.py");
+        try (InputStream in = MdaiRuntime.class.getResourceAsStream("radflow_mdai_runner.py")) {
+            Files.copy(in, script);
+        }
+        Path root = PackageUnpacker.findRoot(Path.of(TestPackages.source("intensity").toString()));
+        data = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(dir.resolve("secret.txt"), "not for models");
+        runner = RunnerProcess.start(new ModelKey("runner-test", 1),
+                List.of("/usr/bin/python3", script.toString(), root.toString(), data.toString(), "none"), root, Map.of(),
+                Duration.ofSeconds(60), watchdog).process();
+    }
+
+    @AfterEach
+    void stop() {
+        runner.close();
+        watchdog.shutdownNow();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> unit(String contentPath) {
+        Map<String, Object> file = new java.util.HashMap<>();
+        file.put("content", null);
+        file.put("content_path", contentPath);
+        file.put("content_type", "application/dicom");
+        Map<String, Object> message = Map.of("kind", "predict", "grouped", false, "data", Map.of("input_data_source", "DISK",
+                "files", List.of(file), "annotations", List.of(), "label_classes", List.of(), "args", Map.of()));
+        Map<String, Object> answer = runner.call(Msgpack.pack(message), System.nanoTime() + 60_000_000_000L);
+        return (Map<String, Object>) ((List<?>) answer.get("units")).get(0);
+    }
+
+    @Test
+    void shouldRefuseContentPathsThatLeaveTheDataDirectory() {
+        for (String escape : List.of("../secret.txt", "a/../../secret.txt", "..")) {
+            Map<String, Object> unit = unit(escape);
+            assertThat(unit.get("ok")).as(escape).isEqualTo(false);
+            assertThat(unit.get("error")).isEqualTo("bad_request");
+            assertThat((String) unit.get("message")).contains("leaves the data directory");
+        }
+        assertThat(runner.alive()).isTrue();
+    }
+
+    @Test
+    void shouldResolveContentPathsInsideTheDataDirectory() throws Exception {
+        Path file = Files.createDirectories(data.resolve("call-1/g0")).resolve("f0.dcm");
+        Files.copy(MdaiRuntimeTest.DICOM.resolve("MR_small.dcm"), file);
+        // A leading slash is relative to the data directory too, as on MD.ai.
+        for (String path : List.of("call-1/g0/f0.dcm", "/call-1/g0/f0.dcm")) {
+            Map<String, Object> unit = unit(path);
+            assertThat(unit.get("ok")).as(path + ": " + unit.get("message")).isEqualTo(true);
+            assertThat((List<?>) unit.get("outputs")).hasSize(5);
+        }
+    }
+
+    @Test
+    void shouldFailACallPastItsDeadlineByKillingTheProcess() {
+        byte[] message = Msgpack.pack(Map.of("kind", "predict", "grouped", false, "data", Map.of("files", List.of())));
+        // A deadline already passed: the watchdog kills the process before or while it answers.
+        RadflowException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> {
+                    for (int i = 0; i < 1000; i++) {
+                        runner.call(message, System.nanoTime() - 1);
+                    }
+                }, RadflowException.class);
+        assertThat(e.reason()).isIn(Reason.MODEL_TIMEOUT, Reason.RUNTIME_CRASHED);
+        assertThat(runner.alive()).isFalse();
+    }
+}

@@ -1,0 +1,3 @@
+class MDAIModel:
+    def predict(self, data):
+        return []

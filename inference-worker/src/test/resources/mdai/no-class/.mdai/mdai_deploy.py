@@ -1,0 +1,6 @@
+"""Defines everything except MDAIModel."""
+
+
+class Model:
+    def predict(self, data):
+        return []
