@@ -9,6 +9,8 @@ import io.radflow.demo.Demo;
 import io.radflow.demo.DemoReport;
 import io.radflow.demo.PipelineWatcher;
 import io.radflow.devstack.DevStack;
+import io.radflow.registry.RegistryConfig;
+import io.radflow.trigger.TriggerConfig;
 import io.radflow.schemas.avro.Scope;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,6 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Spec;
 
@@ -65,13 +68,22 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        List<Path> missing = samples.stream().filter(p -> !Files.exists(p)).toList();
+        if (!missing.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--samples: no such file or folder: " + missing);
+        }
+        if (timeoutSeconds <= 0) {
+            throw new ParameterException(spec.commandLine(), "--timeout must be positive, was " + timeoutSeconds);
+        }
         quietServiceLogs();
         Path home = DevStackState.home();
         Path predictions = output != null ? output : home.resolve(".radflow").resolve("demo-predictions.jsonl");
         Path work = Files.createTempDirectory("radflow-demo-");
-        // The demo's content and artifacts live in its own scratch space unless told otherwise.
-        connection.set(StorageConfig.CONTENT_STORE_DIR.name(), work.resolve("content").toString());
-        connection.set(StorageConfig.ARTIFACT_STORE_DIR.name(), work.resolve("artifacts").toString());
+        // The demo's content, artifacts and Streams state live in its own scratch space unless told otherwise.
+        connection.defaultTo(StorageConfig.CONTENT_STORE_DIR.name(), work.resolve("content").toString());
+        connection.defaultTo(StorageConfig.ARTIFACT_STORE_DIR.name(), work.resolve("artifacts").toString());
+        connection.defaultTo(TriggerConfig.STATE_DIR.name(), work.resolve("trigger-state").toString());
+        connection.defaultTo(RegistryConfig.STATE_DIR.name(), work.resolve("registry-state").toString());
         ShutdownLatch shutdown = keepRunning ? new ShutdownLatch() : null;
         long t0 = System.nanoTime();
         try {
@@ -122,9 +134,20 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The demo's own lines tell the story; service logs stay at WARN unless RADFLOW_LOG_LEVEL says otherwise. */
     private static void quietServiceLogs() {
-        if (System.getenv("RADFLOW_LOG_LEVEL") == null
-                && LoggerFactory.getLogger("io.radflow") instanceof ch.qos.logback.classic.Logger radflow) {
-            radflow.setLevel(ch.qos.logback.classic.Level.WARN);
+        if (System.getenv("RADFLOW_LOG_LEVEL") != null) {
+            return;
+        }
+        setLevel("io.radflow", ch.qos.logback.classic.Level.WARN);
+        // Kafka 4.3.1 builds an internal StreamsConfig without our processing.exception.handler.global.enabled=true
+        // and warns that it is off; both apps set it (TriggerStreamsConfig, RegistryService).
+        setLevel("org.apache.kafka.streams.StreamsConfig", ch.qos.logback.classic.Level.ERROR);
+        // The demo keeps Streams state in its scratch directory under the OS temp folder on purpose: it is thrown away.
+        setLevel("org.apache.kafka.streams.processor.internals.StateDirectory", ch.qos.logback.classic.Level.ERROR);
+    }
+
+    private static void setLevel(String loggerName, ch.qos.logback.classic.Level level) {
+        if (LoggerFactory.getLogger(loggerName) instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(level);
         }
     }
 

@@ -49,4 +49,15 @@ class RadflowCommandTest {
         assertThat(cli.execute("schemas", "--schema-registry-url", "not a url", "register")).isEqualTo(2);
         assertThat(err.toString()).contains("schema.registry.url");
     }
+
+    @Test
+    void shouldRejectDemoSamplesThatDoNotExistBeforeStartingAnything() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("demo", "--samples", "/no/such/study")).isEqualTo(2);
+        assertThat(err.toString()).contains("--samples: no such file or folder: [/no/such/study]");
+        assertThat(cli.execute("demo", "--timeout", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--timeout must be positive");
+    }
 }

@@ -76,7 +76,9 @@ public final class ModelSettingsUpdater implements Processor<String, byte[], Voi
         }
         ModelSnapshot snapshot = ModelSnapshot.of(settings, settings.getUpdatedAt().toEpochMilli());
         if (snapshot.autoRun() && snapshot.active() == null) {
-            log.warn("auto-run model has no version to run modelId={} activeVersion={}", modelId, settings.getActiveVersion());
+            // Normal between creating a model with auto-run on and uploading its first version.
+            log.info("auto-run model has no active version yet; no jobs until one is activated modelId={} activeVersion={}",
+                    modelId, settings.getActiveVersion());
         }
         String key = ModelCatalog.key(snapshot.projectId(), modelId);
         ModelHistory existing = store.get(key);

@@ -36,6 +36,9 @@ public final class ConnectionOptions {
             description = "Set any configuration key, e.g. --set worker.threads=4. Repeatable.")
     Map<String, String> overrides = new HashMap<>();
 
+    /** Values a command supplies for keys nobody set: below every other source. */
+    private final Map<String, String> commandDefaults = new HashMap<>();
+
     /** Loads and validates the configuration for {@code definition} (which should include the common keys). */
     public RadflowConfig load(ConfigDefinition definition) {
         return RadflowConfig.load(definition, sources(System.getenv(), DevStackState.home()));
@@ -44,6 +47,11 @@ public final class ConnectionOptions {
     /** Sets a key as {@code --set key=value} would: how a command's own options (e.g. --url) map onto configuration keys. */
     public void set(String key, String value) {
         overrides.put(key, value);
+    }
+
+    /** Supplies a value for {@code key} that the command line, environment, config file and dev stack all override. */
+    public void defaultTo(String key, String value) {
+        commandDefaults.put(key, value);
     }
 
     /** Points this command at a stack it started itself (./radflow dev, ./radflow demo). */
@@ -81,6 +89,9 @@ public final class ConnectionOptions {
         }
         if (home != null && sources.stream().noneMatch(ConnectionOptions::namesConnection)) {
             DevStackState.read(home).ifPresent(dev -> sources.add(ConfigSource.of("running ./radflow dev", dev)));
+        }
+        if (!commandDefaults.isEmpty()) {
+            sources.add(ConfigSource.of("command defaults", commandDefaults));
         }
         return sources;
     }

@@ -66,6 +66,20 @@ class ConnectionOptionsTest {
     }
 
     @Test
+    void shouldLetEverySourceOverrideACommandDefault() throws Exception {
+        ConnectionOptions options = parse("--set", "content.store.dir=/from-cli");
+        options.defaultTo("content.store.dir", "/scratch/content");
+        options.defaultTo("artifact.store.dir", "/scratch/artifacts");
+        var sources = options.sources(Map.of("RADFLOW_ARTIFACT_STORE_DIR", "/from-env"), home);
+
+        assertThat(sources.get(sources.size() - 1).name()).isEqualTo("command defaults");
+        assertThat(sources).filteredOn(s -> s.get("content.store.dir").isPresent()).first()
+                .satisfies(s -> assertThat(s.get("content.store.dir")).contains("/from-cli"));
+        assertThat(sources).filteredOn(s -> s.get("artifact.store.dir").isPresent()).first()
+                .satisfies(s -> assertThat(s.get("artifact.store.dir")).contains("/from-env"));
+    }
+
+    @Test
     void shouldTakeAnyKeyFromSet() {
         var sources = parse("--set", "worker.threads=4", "--bootstrap-servers", "a:1").sources(Map.of(), home);
         assertThat(sources.get(0).get("worker.threads")).contains("4");
