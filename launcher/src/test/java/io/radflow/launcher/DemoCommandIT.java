@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.radflow.dicom.DicomAttributes;
 import io.radflow.dicom.DicomReadException;
 import io.radflow.dicom.DicomReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +84,42 @@ class DemoCommandIT {
                 assertThat(p.get("labelId").asText()).isEqualTo(multi ? "L_multi_series" : "L_single_series");
             }
         }
+    }
+
+    @Test
+    void shouldKeepRunningWithItsEndpointsPrintedUntilStopped() throws Exception {
+        Path output = home.resolve("kept.jsonl");
+        // The phantom study again as --samples: uploaded twice, it must still give one job per instance.
+        try (LauncherProcess demo = LauncherProcess.start(home, "demo", "--keep-running", "--output", output.toString(),
+                "--samples", PHANTOM.toString(), "--timeout", "400")) {
+            demo.awaitStdout(l -> l.contains("Press Ctrl-C to stop"), Duration.ofMinutes(9));
+            assertThat(demo.stdout()).anyMatch(l -> l.contains("Jobs instance    10 of 10 expected, 10 finished"));
+            String restUrl = valueAfter(demo, "Registry REST API:");
+            String adminKey = valueAfter(demo, "Admin API key:");
+            String metricsUrl = valueAfter(demo, "inference-worker metrics:").split(" ")[0];
+
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> projects = http.send(HttpRequest.newBuilder(URI.create(restUrl + "/projects"))
+                    .header("Authorization", "Bearer " + adminKey).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(projects.statusCode()).isEqualTo(200);
+            assertThat(projects.body()).contains("radflow-demo-");
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).contains("radflow_worker_jobs");
+
+            // A second process finds the kept stack without options and reads the same predictions.
+            String project = new ObjectMapper().readTree(Files.readAllLines(output).get(0)).get("projectId").asText();
+            try (LauncherProcess predictions = LauncherProcess.start(home, "predictions", "--project", project)) {
+                assertThat(predictions.waitFor(Duration.ofMinutes(2))).isZero();
+                assertThat(predictions.stdout()).hasSameSizeAs(Files.readAllLines(output));
+            }
+            assertThat(demo.terminate(Duration.ofMinutes(1))).isIn(0, 143);
+        }
+    }
+
+    private static String valueAfter(LauncherProcess process, String label) throws InterruptedException {
+        String line = process.awaitStdout(l -> l.contains(label), Duration.ofSeconds(5));
+        return line.substring(line.indexOf(label) + label.length()).trim();
     }
 
     /** Study UID -> series UIDs of the samples the demo uploads, read here independently of the demo. */
