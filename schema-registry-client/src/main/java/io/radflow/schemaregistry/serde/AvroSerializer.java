@@ -30,6 +30,19 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
     private boolean isKey;
     private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
     private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
+    /** Topic -> subject: one String per topic, so the id lookup compares subjects by identity. */
+    private final Map<String, String> subjects = new ConcurrentHashMap<>();
+
+    /**
+     * A buffered encoder and its output, reused by each thread: Avro's direct encoder would hand
+     * every varint and string to the stream separately, which costs more than the encoding itself.
+     */
+    private static final class Buffers {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        BinaryEncoder encoder;
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     private record SubjectSchema(String subject, Schema schema) {
     }
@@ -38,6 +51,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
         this.client = client;
         this.autoRegister = autoRegister;
         this.isKey = isKey;
+        subjects.clear();
     }
 
     @Override
@@ -51,7 +65,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
             return null;
         }
         Schema schema = data.getSchema();
-        String subject = topic + (isKey ? "-key" : "-value");
+        String subject = subjects.computeIfAbsent(topic, t -> t + (isKey ? "-key" : "-value"));
         // Avro caches a schema's hash code, so this lookup is cheap on the hot path.
         SubjectSchema key = new SubjectSchema(subject, schema);
         Integer id = ids.get(key);
@@ -60,15 +74,18 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
             ids.put(key, id);
         }
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            Buffers buffers = BUFFERS.get();
+            buffers.out.reset();
             ByteBuffer header = ByteBuffer.allocate(ConfluentWireFormat.HEADER_SIZE);
             ConfluentWireFormat.writeHeader(header, id);
-            out.write(header.array());
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writerFor(schema, data).write(data, encoder);
-            encoder.flush();
-            return out.toByteArray();
+            buffers.out.write(header.array());
+            buffers.encoder = EncoderFactory.get().binaryEncoder(buffers.out, buffers.encoder);
+            writerFor(schema, data).write(data, buffers.encoder);
+            buffers.encoder.flush();
+            return buffers.out.toByteArray();
         } catch (IOException | RuntimeException e) {
+            // A failed write may leave bytes in the encoder's buffer; reusing it would flush them into the next record.
+            BUFFERS.get().encoder = null;
             throw new AvroSerdeException(Reason.MALFORMED_EVENT, "cannot serialize " + schema.getFullName()
                     + " for topic '" + topic + "' (schema id " + id + "): " + e.getMessage(), e);
         }

@@ -77,6 +77,48 @@ class AvroRoundTripIT {
     }
 
     @Test
+    void shouldKeepEachRecordsBytesApartWhenTheSerializerReusesItsBuffers() throws Exception {
+        var serializer = serdes.valueSerializer(TopicCatalog.INFERENCE_JOBS);
+        var deserializer = serdes.valueDeserializer(TopicCatalog.INFERENCE_JOBS);
+        String topic = TopicCatalog.INFERENCE_JOBS.name();
+        var large = SampleEvents.inferenceJob();
+        var small = io.radflow.schemas.avro.InferenceJob.newBuilder(large).setInstances(List.of(large.getInstances().get(0)))
+                .setArgs(Map.of()).setJobId("small").build();
+
+        byte[] largeBytes = serializer.serialize(topic, large);
+        // A record Avro cannot write (a required field is null) fails half-way through...
+        var broken = io.radflow.schemas.avro.InferenceJob.newBuilder(large).build();
+        broken.setModelId(null);
+        assertThatThrownBy(() -> serializer.serialize(topic, broken)).isInstanceOf(AvroSerdeException.class)
+                .hasMessageContaining("cannot serialize");
+        // ...and leaves nothing behind for the next one.
+        assertThat(deserializer.deserialize(topic, serializer.serialize(topic, small))).isEqualTo(small);
+        assertThat(deserializer.deserialize(topic, largeBytes)).isEqualTo(large);
+
+        // Threads serializing at once each get their own buffers.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                var job = io.radflow.schemas.avro.InferenceJob.newBuilder(t % 2 == 0 ? large : small).setJobId("job-" + t).build();
+                results.add(pool.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        if (!deserializer.deserialize(topic, serializer.serialize(topic, job)).equals(job)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (var r : results) {
+                assertThat(r.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void shouldRoundTripProjectSettings() {
         var v = SampleEvents.projectSettings();
         assertThat(roundTrip(TopicCatalog.PROJECT_SETTINGS, "rt-" + UUID.randomUUID(), List.of(v)))
