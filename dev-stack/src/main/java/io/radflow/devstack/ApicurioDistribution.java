@@ -1,5 +1,6 @@
 package io.radflow.devstack;
 
+import io.radflow.common.io.Directories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -88,16 +89,16 @@ public final class ApicurioDistribution {
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!tar.waitFor(5, TimeUnit.MINUTES) || tar.exitValue() != 0) {
                 tar.destroyForcibly();
-                TempDirs.deleteRecursively(tmp);
+                Directories.deleteQuietly(tmp);
                 throw new IllegalStateException("tar could not unpack " + tarball);
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException e) {
-                TempDirs.deleteRecursively(tmp);
+                Directories.deleteQuietly(tmp);
             } catch (IOException e) {
                 // Another process won the race and the target exists with content.
-                TempDirs.deleteRecursively(tmp);
+                Directories.deleteQuietly(tmp);
                 if (findRunner(target).isEmpty()) {
                     throw e;
                 }

@@ -1,5 +1,6 @@
 package io.radflow.devstack;
 
+import io.radflow.common.io.Directories;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -145,7 +146,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void close() {
         stop();
         if (deleteLogDirOnClose) {
-            TempDirs.deleteRecursively(logDir);
+            Directories.deleteQuietly(logDir);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.radflow.devstack;
 
+import io.radflow.common.io.Directories;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -63,7 +64,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         try {
             process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
         } catch (IOException e) {
-            TempDirs.deleteRecursively(workDir);
+            Directories.deleteQuietly(workDir);
             throw new UncheckedIOException("cannot start Apicurio Registry (" + runner + ")", e);
         }
         CompletableFuture<Integer> boundPort = new CompletableFuture<>();
@@ -145,6 +146,6 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        TempDirs.deleteRecursively(workDir);
+        Directories.deleteQuietly(workDir);
     }
 }

@@ -1,5 +1,6 @@
 package io.radflow.launcher;
 
+import io.radflow.common.io.Directories;
 import io.radflow.common.cli.ConnectionOptions;
 import io.radflow.common.cli.DevStackState;
 import io.radflow.common.lifecycle.ManagedService;
@@ -12,14 +13,10 @@ import io.radflow.devstack.DevStack;
 import io.radflow.registry.RegistryConfig;
 import io.radflow.trigger.TriggerConfig;
 import io.radflow.schemas.avro.Scope;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -128,7 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
                 DevStackState.clear(home);
                 shutdown.closed();
             }
-            deleteRecursively(work);
+            Directories.deleteQuietly(work);
         }
     }
 
@@ -203,26 +200,6 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println();
                 last = "";
             }
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException ignored) {
-            // scratch space in /tmp
         }
     }
 }

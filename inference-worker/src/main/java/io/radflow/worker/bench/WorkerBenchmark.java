@@ -1,5 +1,6 @@
 package io.radflow.worker.bench;
 
+import io.radflow.common.io.Directories;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -42,10 +43,8 @@ import io.radflow.worker.preprocess.DecodedImage;
 import io.radflow.worker.preprocess.DicomModuleImages;
 import io.radflow.worker.preprocess.ImagePreprocessor;
 import io.radflow.worker.preprocess.PreprocessSettings;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -151,7 +150,7 @@ public final class WorkerBenchmark {
             }
             return rows;
         } finally {
-            deleteTree(dir);
+            Directories.deleteQuietly(dir);
         }
     }
 
@@ -339,19 +338,5 @@ public final class WorkerBenchmark {
 
     private static <V> void send(KafkaProducer<String, byte[]> producer, TopicSerdes serdes, Topic<String, V> topic, String key, V value) {
         producer.send(new ProducerRecord<>(topic.name(), key, serdes.valueSerializer(topic).serialize(topic.name(), value)));
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // a temporary directory left behind is harmless
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.radflow.worker.runtime.mdai;
 
+import io.radflow.common.io.Directories;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.schemas.avro.LabelClass;
@@ -139,7 +140,7 @@ final class MdaiInput implements AutoCloseable {
     @Override
     public void close() {
         if (callDir != null) {
-            PackageUnpacker.deleteTree(callDir);
+            Directories.delete(callDir);
         }
     }
 }

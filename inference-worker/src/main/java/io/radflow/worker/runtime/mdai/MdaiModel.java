@@ -1,5 +1,6 @@
 package io.radflow.worker.runtime.mdai;
 
+import io.radflow.common.io.Directories;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.schemas.avro.Device;
@@ -334,7 +335,7 @@ final class MdaiModel implements LoadedModel {
                 log.info("python runner stopped model={} version={} pid={}", spec.key().modelId(), spec.key().version(), process.pid());
                 process = null;
             }
-            PackageUnpacker.deleteTree(dataDir);
+            Directories.delete(dataDir);
         } finally {
             lock.unlock();
         }

@@ -1,5 +1,6 @@
 package io.radflow.worker.runtime.mdai;
 
+import io.radflow.common.io.Directories;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.schemas.avro.Device;
@@ -81,7 +82,7 @@ public final class MdaiRuntime implements ModelRuntime {
         Map<String, String> env = new HashMap<>();
         env.put("PYTHONUNBUFFERED", "1");
         java.util.function.Supplier<RunnerProcess.Started> starter = () -> {
-            PackageUnpacker.deleteTree(dataDir);
+            Directories.delete(dataDir);
             try {
                 Files.createDirectories(dataDir);
             } catch (IOException e) {
@@ -150,7 +151,7 @@ public final class MdaiRuntime implements ModelRuntime {
                 String name = d.getFileName().toString();
                 boolean running = name.matches("\\d+") && ProcessHandle.of(Long.parseLong(name)).map(ProcessHandle::isAlive).orElse(false);
                 if (!running) {
-                    PackageUnpacker.deleteTree(d);
+                    Directories.delete(d);
                 }
             }
         } catch (IOException | UncheckedIOException e) {
@@ -172,7 +173,7 @@ public final class MdaiRuntime implements ModelRuntime {
     public void close() {
         watchdog.shutdownNow();
         try {
-            PackageUnpacker.deleteTree(dataRoot);
+            Directories.delete(dataRoot);
         } catch (UncheckedIOException e) {
             log.warn("cannot remove MD.ai data directory dir={} error={}", dataRoot, e.toString());
         }

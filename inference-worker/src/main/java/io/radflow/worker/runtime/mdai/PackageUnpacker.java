@@ -1,11 +1,11 @@
 package io.radflow.worker.runtime.mdai;
 
+import io.radflow.common.io.Directories;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -62,19 +62,19 @@ final class PackageUnpacker {
                 Path root = findRoot(tmp);
                 Files.writeString(tmp.resolve(MARKER), sha256 == null ? "" : sha256, StandardCharsets.UTF_8);
                 if (Files.exists(target)) {
-                    deleteTree(target);
+                    Directories.delete(target);
                 }
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
                 } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
                     // Another worker on this machine unpacked the same version meanwhile.
-                    deleteTree(tmp);
+                    Directories.delete(tmp);
                     return new MdaiPackage(findRoot(target));
                 }
                 return new MdaiPackage(target.resolve(tmp.relativize(root)).normalize());
             } finally {
                 if (Files.exists(tmp)) {
-                    deleteTree(tmp);
+                    Directories.delete(tmp);
                 }
             }
         } catch (IOException e) {
@@ -182,18 +182,5 @@ final class PackageUnpacker {
                     + "(the file that defines class MDAIModel)");
         }
         return root;
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
     }
 }
