@@ -1,12 +1,12 @@
 package io.radflow.trigger;
 
-import io.radflow.common.io.Directories;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
+import io.radflow.common.io.Directories;
 import io.radflow.common.kafka.KafkaClientProperties;
 import io.radflow.common.lifecycle.ManagedService;
 import io.radflow.common.metrics.MetricsEndpoint;
@@ -15,20 +15,28 @@ import io.radflow.schemaregistry.HttpSchemaRegistryClient;
 import io.radflow.schemaregistry.SchemaRegistrySettings;
 import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.schemas.TopicProvisioner;
+import io.radflow.trigger.settings.ModelCatalog;
+import io.radflow.trigger.settings.ModelHistory;
+import io.radflow.trigger.settings.ModelSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,6 +125,32 @@ public final class AutorunTriggerService implements ManagedService {
     /** The Streams app, for tests that watch its state. */
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /**
+     * True when the trigger's settings stores already hold the project and would auto-run each of
+     * these models on data uploaded now. Settings reach the trigger asynchronously (global stores
+     * fed by the settings topics), so a client that registers models and uploads at once, as the
+     * demo does, asks this first: an upload judged before its model arrived gets no job.
+     */
+    public boolean autoRunsNow(String projectId, Collection<String> modelIds) {
+        KafkaStreams s = streams;
+        if (s == null || s.state() != KafkaStreams.State.RUNNING) {
+            return false;
+        }
+        try {
+            ReadOnlyKeyValueStore<String, String> projects = s.store(StoreQueryParameters.fromNameAndType(TriggerStores.PROJECTS,
+                    QueryableStoreTypes.<String, String>keyValueStore()));
+            ReadOnlyKeyValueStore<String, ModelHistory> models = s.store(StoreQueryParameters.fromNameAndType(
+                    TriggerStores.MODEL_SETTINGS, QueryableStoreTypes.<String, ModelHistory>keyValueStore()));
+            long now = System.currentTimeMillis();
+            return projects.get(projectId) != null && modelIds.stream().allMatch(id -> {
+                ModelHistory history = models.get(ModelCatalog.key(projectId, id));
+                return history != null && history.at(now).filter(ModelSnapshot::eligible).isPresent();
+            });
+        } catch (InvalidStateStoreException e) {
+            return false; // restoring or rebalancing: not ready yet
+        }
     }
 
     public PrometheusMeterRegistry meterRegistry() {

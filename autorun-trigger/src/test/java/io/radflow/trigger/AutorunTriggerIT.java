@@ -79,6 +79,14 @@ class AutorunTriggerIT {
              TopicReader<String, InferenceJob> jobs = it.jobsReader();
              TopicReader<byte[], byte[]> deadLetters = it.deadLetterReader()) {
             trigger.start();
+            // What a client asks before uploading: eligible models are seen, switched-off and archived ones never are.
+            String inst = "inst-" + it.run;
+            String study = "study-" + it.run;
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> trigger.autoRunsNow(p, List.of(inst, "series-" + it.run, study)));
+            assertThat(trigger.autoRunsNow(p, List.of(inst, "off-" + it.run))).isFalse();
+            assertThat(trigger.autoRunsNow(p, List.of("archived-" + it.run))).isFalse();
+            assertThat(trigger.autoRunsNow("no-such-project", List.of(inst))).isFalse();
             // One transaction: the trigger sees the whole upload at once, so quiet periods start together.
             producer.beginTransaction();
             int half = events.size() / 2;

@@ -1,6 +1,9 @@
 package io.radflow.demo;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.radflow.common.config.RadflowConfig;
+import io.radflow.common.error.RadflowException;
+import io.radflow.common.error.Reason;
 import io.radflow.content.FileContentStore;
 import io.radflow.content.StorageConfig;
 import io.radflow.ingestion.IngestionKafka;
@@ -10,15 +13,19 @@ import io.radflow.ingestion.UploadSummary;
 import io.radflow.ingestion.Uploader;
 import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.schemas.avro.Scope;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BiPredicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
@@ -35,10 +42,18 @@ public final class Demo {
     private static final Logger log = LoggerFactory.getLogger(Demo.class);
     public static final String DATASET = "samples";
 
-    /** What the demo is told: where things are, what to upload, where to write. */
+    /**
+     * What the demo is told: where things are, what to upload, where to write.
+     *
+     * @param autoRunReady answers whether the trigger would already auto-run these models of the
+     *                     project on new uploads (settings reach it asynchronously)
+     */
     public record Options(RadflowConfig config, URI registryUrl, String adminKey, Path workDir, List<Path> extraSamples,
-                          Path predictionsFile, Duration timeout) {
+                          Path predictionsFile, Duration timeout, BiPredicate<String, List<String>> autoRunReady) {
     }
+
+    /** How long the trigger may take to see newly registered settings before the demo gives up. */
+    static final Duration SETTINGS_WAIT = Duration.ofSeconds(60);
 
     /** A project per run, so a demo against a cluster that saw earlier runs starts clean. */
     static String projectId(Clock clock) {
@@ -56,7 +71,7 @@ public final class Demo {
     private Demo() {
     }
 
-    public static DemoReport run(Options options, Listener listener) {
+    public static DemoReport run(Options options, Listener listener) throws InterruptedException {
         SampleStudies.Samples samples = SampleStudies.collect(options.workDir(), options.extraSamples());
         Map<Scope, Integer> expected = new EnumMap<>(Scope.class);
         expected.put(Scope.INSTANCE, samples.structure().instances());
@@ -67,23 +82,63 @@ public final class Demo {
         RegistryApi registry = new RegistryApi(options.registryUrl(), options.adminKey());
         String project = projectId(Clock.systemUTC());
         registry.createProject(project, "Radflow demo");
-        DemoModels.register(registry, project);
+        List<String> modelIds = DemoModels.register(registry, project);
         for (DemoModels.Model m : DemoModels.ALL) {
-            listener.stage("  " + m.name() + ": " + m.library() + " model, " + m.scope().name().toLowerCase() + " scope, auto-run on");
+            listener.stage("  " + m.name() + ": " + m.library() + " model, " + m.scope().name().toLowerCase(Locale.ROOT)
+                    + " scope, auto-run on");
         }
+        awaitAutoRun(options, project, modelIds);
 
         TopicSerdes serdes = IngestionKafka.serdes(options.config());
-        try (PipelineWatcher watcher = new PipelineWatcher(options.config(), serdes, options.predictionsFile())) {
-            listener.stage("Uploading " + samples.structure().instances() + " instances (" + String.join("; ", samples.sources()) + ")");
-            UploadSummary upload = upload(options.config(), serdes, project, samples.paths());
-            log.info("demo upload done instances={} series={} studies={} markers={}", upload.instances(), upload.series(),
-                    upload.studies(), upload.markers());
-            listener.stage("Waiting for jobs and predictions (timeout " + options.timeout().toSeconds() + " s)");
-            Consumer<PipelineWatcher.Snapshot> progress = s -> listener.progress(s, expected);
-            boolean finished = watcher.awaitCompletion(expected, options.timeout(), progress);
+        ExecutorService uploader = Executors.newSingleThreadExecutor(r -> new Thread(r, "radflow-demo-uploader"));
+        try (PipelineWatcher watcher = new PipelineWatcher(options.config(), serdes, project, options.predictionsFile())) {
+            listener.stage("Uploading " + samples.structure().instances() + " instances (" + String.join("; ", samples.sources())
+                    + "); jobs start as they arrive");
+            // The upload runs beside the watcher, so a prediction is timed when it is committed, not after the last file.
+            Future<UploadSummary> upload = uploader.submit(() -> upload(options.config(), serdes, project, samples.paths()));
+            boolean uploaded = false;
+            boolean finished = false;
+            long deadline = System.nanoTime() + options.timeout().toNanos();
+            while (!finished && System.nanoTime() < deadline) {
+                watcher.poll(Duration.ofMillis(250));
+                if (!uploaded && upload.isDone()) {
+                    UploadSummary summary = uploadResult(upload);
+                    uploaded = true;
+                    log.info("demo upload done instances={} series={} studies={} markers={}", summary.instances(),
+                            summary.series(), summary.studies(), summary.markers());
+                    listener.stage("Upload done; waiting for jobs and predictions (timeout " + options.timeout().toSeconds() + " s)");
+                }
+                listener.progress(watcher.snapshot(), expected);
+                finished = uploaded && PipelineWatcher.complete(watcher.snapshot(), expected);
+            }
+            if (finished) {
+                watcher.drainCommitted(Duration.ofSeconds(10));
+            }
             return new DemoReport(samples.sources(), samples.structure(), expected, watcher.snapshot(),
                     watcher.scopesWithPredictions(), watcher.deadLetters(), watcher.latenciesMillis(), options.predictionsFile(),
                     finished);
+        } finally {
+            uploader.shutdownNow();
+        }
+    }
+
+    /** Waits until the trigger would auto-run every registered model on the project's new uploads. */
+    private static void awaitAutoRun(Options options, String project, List<String> modelIds) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTINGS_WAIT.toNanos();
+        while (!options.autoRunReady().test(project, modelIds)) {
+            if (System.nanoTime() > deadline) {
+                throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "the trigger has not seen project " + project
+                        + " and models " + modelIds + " on the settings topics after " + SETTINGS_WAIT.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static UploadSummary uploadResult(Future<UploadSummary> upload) throws InterruptedException {
+        try {
+            return upload.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException("upload failed", e.getCause());
         }
     }
 

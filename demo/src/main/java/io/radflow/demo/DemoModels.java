@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,11 +85,14 @@ final class DemoModels {
     static final List<Model> ALL = List.of(BRIGHTNESS, SERIES_CONTRAST, STUDY_TRIAGE);
 
     /** Registers every model with auto-run on, and its version, in {@code project}. */
-    static void register(RegistryApi registry, String project) {
+    /** Creates every bundled model with its version in the project; returns their ids. */
+    static List<String> register(RegistryApi registry, String project) {
+        List<String> ids = new ArrayList<>();
         for (Model m : ALL) {
-            registry.createModel(project, m.name(), m.library(), m.fileType(), m.settings());
+            ids.add(registry.createModel(project, m.name(), m.library(), m.fileType(), m.settings()));
             registry.addVersion(project, m.name(), m.versionMetadata(), m.artifactName(), m.artifact());
         }
+        return List.copyOf(ids);
     }
 
     private static byte[] packageZip(String name) {

@@ -37,6 +37,21 @@ public record DemoReport(List<String> sources, SampleStudies.Structure structure
         return missing;
     }
 
+    /** Per scope, jobs expected or seen that have no outcome yet, e.g. "series 2 of 15". */
+    String unfinishedJobs() {
+        List<String> parts = new ArrayList<>();
+        for (Scope scope : Scope.values()) {
+            if (expectedJobs.containsKey(scope)) {
+                int total = Math.max(expectedJobs.get(scope), pipeline.jobs().getOrDefault(scope, 0));
+                int open = total - pipeline.jobsDone().getOrDefault(scope, 0);
+                if (open > 0) {
+                    parts.add(scope.name().toLowerCase(Locale.ROOT) + " " + open + " of " + total);
+                }
+            }
+        }
+        return parts.isEmpty() ? "none" : String.join(", ", parts);
+    }
+
     /** Nearest-rank percentile of the latencies, in milliseconds; -1 without data. */
     public long latencyPercentile(double p) {
         if (latenciesMillis.isEmpty()) {
@@ -67,15 +82,15 @@ public record DemoReport(List<String> sources, SampleStudies.Structure structure
         lines.add(String.format(Locale.ROOT, "Upload to prediction: p50 %d ms, p95 %d ms (%d jobs)", latencyPercentile(50),
                 latencyPercentile(95), latenciesMillis.size()));
         List<String> missing = studiesMissingAScope();
+        if (!finishedInTime) {
+            lines.add("The pipeline did not finish within the timeout; jobs without an outcome: " + unfinishedJobs() + ".");
+        }
         if (missing.isEmpty()) {
             lines.add("Every study has predictions at every scope (" + String.join(", ",
                     expectedJobs.keySet().stream().map(s -> s.name().toLowerCase(Locale.ROOT)).toList()) + ").");
         } else {
             lines.add("Studies without predictions at some scope:");
             missing.forEach(m -> lines.add("  " + m));
-        }
-        if (!finishedInTime) {
-            lines.add("The pipeline did not finish within the timeout.");
         }
         return lines;
     }

@@ -3,119 +3,146 @@ package io.radflow.demo;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.kafka.KafkaClientProperties;
 import io.radflow.schemaregistry.serde.TopicSerdes;
+import io.radflow.schemas.DeadLetterHeaders;
 import io.radflow.schemas.Topic;
 import io.radflow.schemas.TopicCatalog;
 import io.radflow.schemas.avro.DataUploaded;
 import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobFailure;
+import io.radflow.schemas.avro.JobState;
+import io.radflow.schemas.avro.JobStatus;
 import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.schemas.json.PredictionJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Watches the pipeline from the outside, as a downstream system would: reads uploads, jobs,
- * predictions and dead letters with {@code read_committed}, writes every prediction as a JSON
- * line, and tells when every expected job has an outcome (predictions or a dead letter).
+ * Watches one project's run through the pipeline from the outside, as a downstream system would:
+ * reads uploads, jobs, job statuses, predictions and both dead-letter topics with
+ * {@code read_committed}, writes every prediction as a JSON line, and tells when every expected
+ * job has an outcome. Records of other projects (a shared cluster, a running {@code ./radflow dev})
+ * are ignored.
  */
 public final class PipelineWatcher implements AutoCloseable {
 
-    /** What the pipeline has done so far. */
+    /** What the pipeline has done so far for the project. */
     public record Snapshot(int instancesUploaded, int markers, Map<Scope, Integer> jobs, Map<Scope, Integer> jobsDone,
                     int predictions, int deadLetters) {
     }
 
+    private static final List<Topic<?, ?>> WATCHED = List.of(TopicCatalog.DATASET_UPLOADS, TopicCatalog.DATASET_UPLOADS_DLQ,
+            TopicCatalog.INFERENCE_JOBS, TopicCatalog.JOB_STATUS, TopicCatalog.PREDICTIONS, TopicCatalog.INFERENCE_JOBS_DLQ);
+
+    private final String project;
+    private final BufferedWriter out;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Deserializer<DatasetUploadEvent> uploads;
     private final Deserializer<InferenceJob> jobs;
+    private final Deserializer<JobStatus> statuses;
     private final Deserializer<Prediction> predictions;
     private final Deserializer<JobFailure> failures;
-    private final BufferedWriter out;
 
     private int instancesUploaded;
     private int markers;
     private int predictionCount;
     private final Map<String, InferenceJob> jobsById = new HashMap<>();
+    /** Job id -> terminal state (SUCCEEDED, FAILED); may arrive before the job itself. */
+    private final Map<String, JobState> outcomes = new HashMap<>();
     private final Map<String, Long> firstPredictionAt = new HashMap<>();
     private final Map<String, Long> uploadedAt = new HashMap<>();
-    private final Map<String, String> deadLetters = new TreeMap<>();
+    /** Job id -> reason, for any project until the job is known to be this one's. */
+    private final Map<String, String> jobDeadLetters = new HashMap<>();
+    private final Map<String, String> uploadDeadLetters = new TreeMap<>();
     private final List<Prediction> pendingPredictions = new ArrayList<>();
     private final Map<String, Set<Scope>> scopesWithPredictions = new TreeMap<>();
 
-    PipelineWatcher(RadflowConfig config, TopicSerdes serdes, Path output) {
+    /** Starts watching from the topics' current ends: only what happens from now on counts. */
+    PipelineWatcher(RadflowConfig config, TopicSerdes serdes, String project, Path output) {
+        this.project = project;
+        // The file first: a bad path fails before a consumer exists to leak.
+        try {
+            Path parent = output.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            out = Files.newBufferedWriter(output);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write predictions to " + output + ": " + e.getMessage(), e);
+        }
         Map<String, Object> props = KafkaClientProperties.base(config);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-demo-watcher");
         consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (Topic<?, ?> t : List.of(TopicCatalog.DATASET_UPLOADS, TopicCatalog.INFERENCE_JOBS, TopicCatalog.PREDICTIONS,
-                TopicCatalog.INFERENCE_JOBS_DLQ)) {
-            consumer.partitionsFor(t.name(), Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(t.name(), p.partition())));
+        try {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (Topic<?, ?> t : WATCHED) {
+                consumer.partitionsFor(t.name(), Duration.ofSeconds(30))
+                        .forEach(p -> partitions.add(new TopicPartition(t.name(), p.partition())));
+            }
+            consumer.assign(partitions);
+            // position() makes the lazy seek happen now, before anything is uploaded.
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
-        consumer.assign(partitions);
-        // Only what happens from now on counts: the cluster may hold earlier runs (./radflow dev,
-        // an external cluster). position() makes the lazy seek happen before anything is uploaded.
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
         uploads = serdes.valueDeserializer(TopicCatalog.DATASET_UPLOADS);
         jobs = serdes.valueDeserializer(TopicCatalog.INFERENCE_JOBS);
+        statuses = serdes.valueDeserializer(TopicCatalog.JOB_STATUS);
         predictions = serdes.valueDeserializer(TopicCatalog.PREDICTIONS);
         failures = serdes.valueDeserializer(TopicCatalog.INFERENCE_JOBS_DLQ);
-        try {
-            Files.createDirectories(output.toAbsolutePath().getParent());
-            out = Files.newBufferedWriter(output);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write predictions to " + output, e);
+    }
+
+    /** Reads what the pipeline committed in the next {@code timeout} at most, and writes its predictions out. */
+    void poll(Duration timeout) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+            handle(r);
         }
+        flush();
     }
 
     /**
-     * Reads until every scope has its expected number of jobs and each job has an outcome, or the
-     * timeout passes. Calls {@code progress} after every poll.
-     *
-     * @return true when complete
+     * Reads on until every topic is read up to what is committed now. A poll can hand over part
+     * of a transaction (records of other partitions come with later polls); draining to the
+     * committed ends after the last status was seen makes the predictions file complete.
      */
-    boolean awaitCompletion(Map<Scope, Integer> expectedJobs, Duration timeout, Consumer<Snapshot> progress) {
+    void drainCommitted(Duration timeout) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                handle(r);
-            }
-            flush();
-            Snapshot s = snapshot();
-            progress.accept(s);
-            if (complete(s, expectedJobs)) {
-                return true;
-            }
+        while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
+                && System.nanoTime() < deadline) {
+            poll(Duration.ofMillis(100));
         }
-        return false;
     }
 
-    private static boolean complete(Snapshot s, Map<Scope, Integer> expected) {
+    /** True when every scope has its expected number of jobs and each of them has an outcome. */
+    static boolean complete(Snapshot s, Map<Scope, Integer> expected) {
         for (Map.Entry<Scope, Integer> e : expected.entrySet()) {
-            if (s.jobs().getOrDefault(e.getKey(), 0) < e.getValue() || s.jobsDone().getOrDefault(e.getKey(), 0) < s.jobs().getOrDefault(e.getKey(), 0)) {
+            int jobsOfScope = s.jobs().getOrDefault(e.getKey(), 0);
+            if (jobsOfScope < e.getValue() || s.jobsDone().getOrDefault(e.getKey(), 0) < jobsOfScope) {
                 return false;
             }
         }
@@ -126,25 +153,59 @@ public final class PipelineWatcher implements AutoCloseable {
         String topic = r.topic();
         if (topic.equals(TopicCatalog.DATASET_UPLOADS.name())) {
             DatasetUploadEvent e = uploads.deserialize(topic, r.value());
-            if (e.getPayload() instanceof DataUploaded) {
-                instancesUploaded++;
-            } else {
-                markers++;
+            if (project.equals(e.getProjectId())) {
+                if (e.getPayload() instanceof DataUploaded) {
+                    instancesUploaded++;
+                } else {
+                    markers++;
+                }
             }
+        } else if (topic.equals(TopicCatalog.DATASET_UPLOADS_DLQ.name())) {
+            onUploadDeadLettered(r);
         } else if (topic.equals(TopicCatalog.INFERENCE_JOBS.name())) {
             InferenceJob job = jobs.deserialize(topic, r.value());
-            jobsById.put(job.getJobId(), job);
+            if (project.equals(job.getProjectId())) {
+                jobsById.put(job.getJobId(), job);
+            }
+        } else if (topic.equals(TopicCatalog.JOB_STATUS.name())) {
+            JobStatus status = r.value() == null ? null : statuses.deserialize(topic, r.value());
+            if (status != null && (status.getState() == JobState.SUCCEEDED || status.getState() == JobState.FAILED)) {
+                outcomes.put(status.getJobId(), status.getState());
+            }
         } else if (topic.equals(TopicCatalog.PREDICTIONS.name())) {
             Prediction p = predictions.deserialize(topic, r.value());
-            predictionCount++;
-            firstPredictionAt.putIfAbsent(p.getJobId(), System.currentTimeMillis());
-            uploadedAt.putIfAbsent(p.getJobId(), p.getProvenance().getUploadedAt().toEpochMilli());
-            pendingPredictions.add(p);
-            write(p);
+            if (project.equals(p.getProjectId())) {
+                predictionCount++;
+                firstPredictionAt.putIfAbsent(p.getJobId(), System.currentTimeMillis());
+                uploadedAt.putIfAbsent(p.getJobId(), p.getProvenance().getUploadedAt().toEpochMilli());
+                pendingPredictions.add(p);
+                write(p);
+            }
         } else if (topic.equals(TopicCatalog.INFERENCE_JOBS_DLQ.name())) {
             JobFailure f = failures.deserialize(topic, r.value());
-            deadLetters.put(f.getJobId(), f.getReason() + ": " + f.getMessage());
+            jobDeadLetters.put(f.getJobId(), f.getReason() + ": " + f.getMessage());
         }
+    }
+
+    /** An upload the trigger refused, byte for byte with its reason headers; counted when it names this project. */
+    private void onUploadDeadLettered(ConsumerRecord<byte[], byte[]> r) {
+        DatasetUploadEvent e;
+        try {
+            e = uploads.deserialize(r.topic(), r.value());
+        } catch (RuntimeException undecodable) {
+            return; // not one of the demo's uploads, which are all well-formed
+        }
+        if (e == null || !project.equals(e.getProjectId())) {
+            return;
+        }
+        String what = e.getPayload() instanceof DataUploaded d ? "upload of instance " + d.getSopInstanceUid()
+                : "upload-completed marker " + e.getEventId();
+        uploadDeadLetters.put(what, header(r, DeadLetterHeaders.REASON) + ": " + header(r, DeadLetterHeaders.MESSAGE));
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private void write(Prediction p) {
@@ -178,14 +239,14 @@ public final class PipelineWatcher implements AutoCloseable {
         Map<Scope, Integer> done = new EnumMap<>(Scope.class);
         for (InferenceJob job : jobsById.values()) {
             jobCounts.merge(job.getScope(), 1, Integer::sum);
-            if (firstPredictionAt.containsKey(job.getJobId()) || deadLetters.containsKey(job.getJobId())) {
+            if (outcomes.containsKey(job.getJobId()) || jobDeadLetters.containsKey(job.getJobId())) {
                 done.merge(job.getScope(), 1, Integer::sum);
             }
         }
-        return new Snapshot(instancesUploaded, markers, jobCounts, done, predictionCount, deadLetters.size());
+        return new Snapshot(instancesUploaded, markers, jobCounts, done, predictionCount, deadLetters().size());
     }
 
-    /** Upload-to-prediction latency of each job with predictions, in milliseconds. */
+    /** Upload-to-prediction latency of each job with predictions, in milliseconds, as this reader saw it. */
     List<Long> latenciesMillis() {
         List<Long> latencies = new ArrayList<>();
         firstPredictionAt.forEach((job, at) -> latencies.add(at - uploadedAt.get(job)));
@@ -197,9 +258,15 @@ public final class PipelineWatcher implements AutoCloseable {
         return scopesWithPredictions;
     }
 
-    /** Job id -> why it went to the DLQ. */
+    /** This project's dead letters: refused uploads, then jobs (by id) with why they failed. */
     Map<String, String> deadLetters() {
-        return deadLetters;
+        Map<String, String> all = new LinkedHashMap<>(uploadDeadLetters);
+        new TreeMap<>(jobDeadLetters).forEach((job, why) -> {
+            if (jobsById.containsKey(job)) {
+                all.put("job " + job, why);
+            }
+        });
+        return all;
     }
 
     @Override
@@ -209,6 +276,8 @@ public final class PipelineWatcher implements AutoCloseable {
         } catch (IOException ignored) {
             // the predictions already written were flushed after every poll
         }
-        consumer.close();
+        if (consumer != null) {
+            consumer.close();
+        }
     }
 }

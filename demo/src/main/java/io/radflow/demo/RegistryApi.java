@@ -38,9 +38,14 @@ final class RegistryApi {
     }
 
     /** Neurodeploy-style create: {@code PUT /ml-models/{name}?project=&lib=&filetype=} with MD.ai settings in the body. */
-    void createModel(String project, String name, String library, String fileType, JsonNode settings) {
+    /** @return the model id the registry gave it */
+    String createModel(String project, String name, String library, String fileType, JsonNode settings) {
         String query = "?project=" + enc(project) + "&lib=" + enc(library) + (fileType == null ? "" : "&filetype=" + enc(fileType));
-        send("PUT", "/ml-models/" + enc(name) + query, "application/json", json(settings), "creating model " + name);
+        JsonNode model = send("PUT", "/ml-models/" + enc(name) + query, "application/json", json(settings), "creating model " + name);
+        if (!model.hasNonNull("id")) {
+            throw new RadflowException(Reason.INTERNAL, "registry answered creating model " + name + " without an id: " + model);
+        }
+        return model.get("id").asText();
     }
 
     /** {@code POST /ml-models/{name}/versions}: the artifact and its JSON metadata as multipart parts. */

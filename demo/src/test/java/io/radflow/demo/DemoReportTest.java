@@ -55,4 +55,18 @@ class DemoReportTest {
         assertThat(lines).contains("Dead letters: 12").anyMatch(l -> l.contains("... and 2 more on the inference-jobs-dlq topic"));
         assertThat(lines.stream().filter(l -> l.contains(": TIMEOUT"))).hasSize(10);
     }
+
+    @Test
+    void shouldSayWhichJobsHadNoOutcomeWhenTheTimeoutPassed() {
+        PipelineWatcher.Snapshot stuck = new PipelineWatcher.Snapshot(6, 5, Map.of(Scope.INSTANCE, 6, Scope.SERIES, 2),
+                Map.of(Scope.INSTANCE, 6, Scope.SERIES, 1), 7, 0);
+        DemoReport r = new DemoReport(List.of("test"), TWO_STUDIES, EXPECTED, stuck, Map.of(), Map.of(), List.of(),
+                Path.of("p.jsonl"), false);
+
+        assertThat(r.unfinishedJobs()).isEqualTo("series 2 of 3, study 2 of 2");
+        assertThat(r.summaryLines()).contains(
+                "The pipeline did not finish within the timeout; jobs without an outcome: series 2 of 3, study 2 of 2.");
+        assertThat(PipelineWatcher.complete(stuck, EXPECTED)).isFalse();
+        assertThat(PipelineWatcher.complete(DONE, EXPECTED)).isTrue();
+    }
 }

@@ -1,8 +1,8 @@
 package io.radflow.launcher;
 
-import io.radflow.common.io.Directories;
 import io.radflow.common.cli.ConnectionOptions;
 import io.radflow.common.cli.DevStackState;
+import io.radflow.common.io.Directories;
 import io.radflow.common.lifecycle.ManagedService;
 import io.radflow.common.lifecycle.ShutdownLatch;
 import io.radflow.content.StorageConfig;
@@ -11,8 +11,10 @@ import io.radflow.demo.DemoReport;
 import io.radflow.demo.PipelineWatcher;
 import io.radflow.devstack.DevStack;
 import io.radflow.registry.RegistryConfig;
-import io.radflow.trigger.TriggerConfig;
 import io.radflow.schemas.avro.Scope;
+import io.radflow.trigger.AutorunTriggerService;
+import io.radflow.trigger.TriggerConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
@@ -22,24 +24,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code ./radflow demo}: the whole pipeline on sample data in one command. Starts the embedded
  * stack and every service, registers the bundled models through the REST API, uploads the
  * sample studies through the uploader, shows progress per stage, prints a summary and writes the
- * predictions as JSON lines. Exit code 0 when every study got predictions at every scope.
+ * predictions as JSON lines. Exit code 0 when every study got predictions at every scope, no job
+ * or upload was dead-lettered and everything finished within the timeout; 1 otherwise.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the whole pipeline on sample data: embedded stack, all services, bundled models (ONNX at instance "
                 + "scope, MD.ai-style Python packages at series and study scope), sample studies through the uploader.",
-            "Prints progress and a summary, writes the predictions as JSON lines, exits 0 when every study has predictions at every scope."})
+            "Prints progress and a summary and writes the predictions as JSON lines. Exits 0 when every study has predictions at "
+                + "every scope, nothing was dead-lettered and all jobs finished within --timeout; 1 otherwise."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -62,6 +66,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep-running", description = "Leave the stack and services up after the summary, until Ctrl-C.")
     boolean keepRunning;
 
+    private boolean ownsStateFile;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -72,9 +78,10 @@ public final class DemoCommand implements Callable<Integer> {
         if (timeoutSeconds <= 0) {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive, was " + timeoutSeconds);
         }
-        quietServiceLogs();
         Path home = DevStackState.home();
         Path predictions = output != null ? output : home.resolve(".radflow").resolve("demo-predictions.jsonl");
+        checkWritable(predictions);
+        quietServiceLogs();
         Path work = Files.createTempDirectory("radflow-demo-");
         // The demo's content, artifacts and Streams state live in its own scratch space unless told otherwise.
         connection.defaultTo(StorageConfig.CONTENT_STORE_DIR.name(), work.resolve("content").toString());
@@ -82,6 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
         connection.defaultTo(TriggerConfig.STATE_DIR.name(), work.resolve("trigger-state").toString());
         connection.defaultTo(RegistryConfig.STATE_DIR.name(), work.resolve("registry-state").toString());
         ShutdownLatch shutdown = keepRunning ? new ShutdownLatch() : null;
+        ownsStateFile = false;
         long t0 = System.nanoTime();
         try {
             out.println("Starting the pipeline (Kafka, schema registry, registry service, trigger, worker)...");
@@ -91,18 +99,29 @@ public final class DemoCommand implements Callable<Integer> {
                 Map<String, String> endpoints = pipeline.endpoints();
                 out.printf("Pipeline up in %.1f s.%n", (System.nanoTime() - t0) / 1e9);
                 out.flush();
+                AutorunTriggerService trigger = pipeline.services().stream().filter(AutorunTriggerService.class::isInstance)
+                        .map(AutorunTriggerService.class::cast).findFirst().orElseThrow();
                 report = Demo.run(new Demo.Options(pipeline.config(), URI.create(endpoints.get("registry-service.url")),
-                        endpoints.get("registry-service.admin-key"), work, samples, predictions, Duration.ofSeconds(timeoutSeconds)),
-                        new ProgressPrinter(out));
+                        endpoints.get("registry-service.admin-key"), work, samples, predictions, Duration.ofSeconds(timeoutSeconds),
+                        trigger::autoRunsNow), new ProgressPrinter(out));
                 out.println();
                 out.println("Summary");
                 report.summaryLines().forEach(l -> out.println("  " + l));
                 out.printf("Finished in %.1f s.%n", (System.nanoTime() - t0) / 1e9);
                 out.flush();
                 if (keepRunning) {
-                    DevStackState.write(home, endpoints);
+                    // A ./radflow dev of this checkout keeps its place: other commands go on connecting to it.
+                    boolean devRunning = DevStackState.read(home).isPresent();
+                    if (!devRunning) {
+                        DevStackState.write(home, endpoints);
+                        ownsStateFile = true;
+                    }
                     out.println();
                     out.println("Still running (--keep-running). Press Ctrl-C to stop.");
+                    if (devRunning) {
+                        out.println("  (./radflow dev also runs in this checkout and other commands connect to it; pass --bootstrap-servers "
+                                + "and --schema-registry-url to reach the demo's stack)");
+                    }
                     out.println("  Registry REST API: " + endpoints.get("registry-service.url"));
                     out.println("  Admin API key:     " + endpoints.get("registry-service.admin-key"));
                     out.println("  Kafka:             " + endpoints.get("kafka.bootstrap.servers"));
@@ -122,10 +141,25 @@ public final class DemoCommand implements Callable<Integer> {
             return report.success() ? 0 : 1;
         } finally {
             if (keepRunning) {
-                DevStackState.clear(home);
+                if (ownsStateFile) {
+                    DevStackState.clear(home);
+                }
                 shutdown.closed();
             }
             Directories.deleteQuietly(work);
+        }
+    }
+
+    /** Fails before anything starts when the predictions file cannot be written. */
+    private void checkWritable(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--output: cannot create " + parent + " (" + e.getMessage() + ")");
+        }
+        if (Files.isDirectory(file) || !Files.isWritable(parent) || (Files.exists(file) && !Files.isWritable(file))) {
+            throw new ParameterException(spec.commandLine(), "--output: cannot write " + file);
         }
     }
 

@@ -103,6 +103,10 @@ public final class PredictionsCommand implements Callable<Integer> {
                             }
                         }
                         out.flush();
+                        // picocli may wrap System.out, whose PrintStream keeps the broken pipe to itself.
+                        if (out.checkError() || System.out.checkError()) {
+                            break; // the reader went away (e.g. | head): stop as other Unix tools do
+                        }
                     }
                 } catch (WakeupException e) {
                     // Ctrl-C while following: stop quietly

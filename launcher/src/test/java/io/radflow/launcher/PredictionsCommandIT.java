@@ -133,4 +133,23 @@ class PredictionsCommandIT {
             assertThat(follow.terminate(Duration.ofSeconds(30))).isEqualTo(143);
         }
     }
+
+    @Test
+    void shouldStopFollowingWhenTheReaderGoesAway() throws Exception {
+        String project = "p-" + UUID.randomUUID();
+        produce(List.of(prediction(project, "3.1", "m-a")), null);
+        try (LauncherProcess follow = LauncherProcess.start(home, "predictions", "--follow", "--from-beginning", "--project",
+                project, "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl())) {
+            follow.awaitStdout(l -> l.contains(project), Duration.ofSeconds(60));
+            // As `./radflow predictions --follow | head -1` does once it has its line.
+            follow.process().getInputStream().close();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (follow.process().isAlive() && System.nanoTime() < deadline) {
+                produceOne(project);
+                Thread.sleep(200);
+            }
+            assertThat(follow.process().isAlive()).as("still following with nobody reading").isFalse();
+            assertThat(follow.process().exitValue()).isZero();
+        }
+    }
 }

@@ -59,5 +59,8 @@ class RadflowCommandTest {
         assertThat(err.toString()).contains("--samples: no such file or folder: [/no/such/study]");
         assertThat(cli.execute("demo", "--timeout", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--timeout must be positive");
+        String aDirectory = System.getProperty("java.io.tmpdir");
+        assertThat(cli.execute("demo", "--output", aDirectory)).isEqualTo(2);
+        assertThat(err.toString()).contains("--output: cannot write " + aDirectory);
     }
 }
