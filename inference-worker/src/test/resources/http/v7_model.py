@@ -15,8 +15,8 @@ segment MODE (http://127.0.0.1:PORT/MODE is a model's url):
            {"name": "unused", ..., "tag": {}}]}
 
 MODE picks a behaviour: good; error500 (always HTTP 500); flaky (HTTP 503 twice per image, then
-good); garbage (not JSON); failed (status failed); hang (never answers); close (drops the
-connection); empty (HTTP 200, no body); stranger (a class it never listed); auth (good, but only
+good); garbage (not JSON); failed (status failed); hang (never answers); stall (sends the headers and
+part of the body, then nothing); close (drops the connection); empty (HTTP 200, no body); stranger (a class it never listed); auth (good, but only
 with "Authorization: Bearer s3cret", else HTTP 401). GET /MODE/count says how many infer requests
 MODE received.
 """
@@ -114,6 +114,15 @@ class Handler(BaseHTTPRequestHandler):
             self._send(500, "Traceback (most recent call last): model exploded")
             return
         if mode == "hang":
+            time.sleep(3600)
+            return
+        if mode == "stall":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b'{"status": "succ')
+            self.wfile.flush()
             time.sleep(3600)
             return
         if mode == "close":

@@ -55,4 +55,19 @@ class MDAIModel:
         if fault == "unknown_data":
             good[0]["data"] = {"cx": 1, "cy": 2}
             return good
+        if fault == "count_annotations":
+            good[0]["note"] = "annotations=%s" % ",".join(a["instance_uid"] for a in data["annotations"])
+            return good
+        if fault == "huge_frame":
+            good[0]["frame_number"] = 2 ** 63
+            return good
+        if fault == "slow":
+            time.sleep(float(data["args"].get("seconds", "1")))
+            return good
+        if fault == "fork_then_crash":
+            # A child that lives on (as a multiprocessing worker would) while this process dies.
+            if os.fork() == 0:
+                time.sleep(10)
+                os._exit(0)
+            os._exit(9)
         raise KeyError("unknown fault " + fault)

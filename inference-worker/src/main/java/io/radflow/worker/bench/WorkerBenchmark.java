@@ -1,6 +1,5 @@
 package io.radflow.worker.bench;
 
-import io.radflow.common.io.Directories;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -9,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.ConfigSource;
 import io.radflow.common.config.RadflowConfig;
+import io.radflow.common.io.Directories;
 import io.radflow.content.FileContentStore;
 import io.radflow.content.StorageConfig;
 import io.radflow.content.StoredContent;

@@ -9,6 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -42,16 +46,19 @@ final class HttpCaller {
      */
     String send(Supplier<HttpRequest.Builder> request, String what, Duration perTry, long deadlineNanos) {
         int attempt = 0;
+        RadflowException lastFailure = null;
         while (true) {
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
-                throw new RadflowException(Reason.MODEL_TIMEOUT, what + ": no time left for " + (attempt == 0 ? "the request" : "another try"));
+                // The backoff used up the time: the failure that caused the retry says more than "no time".
+                throw lastFailure != null ? lastFailure
+                        : new RadflowException(Reason.MODEL_TIMEOUT, what + ": no time left for the request");
             }
             Duration timeout = Duration.ofNanos(Math.min(perTry.toNanos(), remaining));
             RadflowException failure;
             boolean retriable;
             try {
-                HttpResponse<String> response = client.send(request.get().timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = exchange(request.get().timeout(timeout).build(), timeout);
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
                     return response.body();
@@ -75,8 +82,36 @@ final class HttpCaller {
             if (!retriable || attempt >= retries) {
                 throw failure;
             }
+            lastFailure = failure;
             sleep(backoff.multipliedBy(1L << Math.min(attempt, 20)), deadlineNanos);
             attempt++;
+        }
+    }
+
+    /**
+     * One exchange, body included, within {@code timeout}. The request's own timeout covers only
+     * the wait for the headers on Java 17 (JDK-8208693): a model that sends headers and then stalls
+     * its body would hold the call until the batch's deadline.
+     */
+    private HttpResponse<String> exchange(HttpRequest request, Duration timeout) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<String>> pending = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        try {
+            return pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new HttpTimeoutException("request timed out (body included)");
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(cause);
         }
     }
 

@@ -1,8 +1,8 @@
 package io.radflow.worker.runtime.mdai;
 
-import io.radflow.common.io.Directories;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
+import io.radflow.common.io.Directories;
 import io.radflow.schemas.avro.LabelClass;
 import io.radflow.worker.runtime.ModelFile;
 import io.radflow.worker.runtime.ModelOutput;
@@ -30,6 +30,7 @@ final class MdaiInput implements AutoCloseable {
     static final String DISK = "DISK";
 
     private final Map<String, Object> data = new LinkedHashMap<>();
+    private final List<Object> groupAnnotations = new ArrayList<>();
     private final Path callDir;
 
     private MdaiInput(Path callDir) {
@@ -61,6 +62,14 @@ final class MdaiInput implements AutoCloseable {
         return data;
     }
 
+    /**
+     * Each job's own annotations, in group order: a model called with {@code predict} once per
+     * group must see only its study's annotations, while {@code predict_batch} gets them all.
+     */
+    List<Object> groupAnnotations() {
+        return groupAnnotations;
+    }
+
     String source() {
         return (String) data.get("input_data_source");
     }
@@ -75,9 +84,12 @@ final class MdaiInput implements AutoCloseable {
                 files.add(file(r.files().get(f), disk, dataDir, "g" + g + "/f" + f + ".dcm"));
             }
             groups.add(files);
+            List<Object> own = new ArrayList<>();
             for (ModelOutput a : r.annotations()) {
-                annotations.add(annotation(a, r.labelClasses()));
+                own.add(annotation(a, r.labelClasses()));
             }
+            groupAnnotations.add(own);
+            annotations.addAll(own);
         }
         data.put("input_data_source", disk ? DISK : MEMORY);
         data.put("files", grouped ? groups : groups.get(0));

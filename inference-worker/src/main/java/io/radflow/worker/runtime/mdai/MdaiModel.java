@@ -1,8 +1,8 @@
 package io.radflow.worker.runtime.mdai;
 
-import io.radflow.common.io.Directories;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
+import io.radflow.common.io.Directories;
 import io.radflow.schemas.avro.Device;
 import io.radflow.worker.runtime.ItemResult;
 import io.radflow.worker.runtime.LoadedModel;
@@ -108,10 +108,11 @@ final class MdaiModel implements LoadedModel {
 
     @Override
     public List<ItemResult> run(List<ModelRequest> batch, Duration timeout) {
-        Deadline deadline = new Deadline(System.nanoTime() + timeout.toNanos());
         ItemResult[] results = new ItemResult[batch.size()];
         lock.lock();
         try {
+            // The timeout is the model's own time: waiting for another thread's batch does not count.
+            Deadline deadline = new Deadline(System.nanoTime() + timeout.toNanos());
             for (List<Integer> call : calls(batch)) {
                 List<ModelRequest> requests = call.stream().map(batch::get).toList();
                 List<ItemResult> out = deadline.passed()
@@ -173,6 +174,9 @@ final class MdaiModel implements LoadedModel {
             message.put("kind", "predict");
             message.put("grouped", grouped);
             message.put("data", input.data());
+            if (grouped) {
+                message.put("group_annotations", input.groupAnnotations());
+            }
             response = process.call(Msgpack.pack(message), deadline.nanos);
         } catch (RadflowException e) {
             if (e.reason() == Reason.RUNTIME_CRASHED && requests.size() > 1) {
@@ -276,18 +280,24 @@ final class MdaiModel implements LoadedModel {
             process.close();
             process = null;
         }
+        RunnerProcess.Started started;
         try {
-            RunnerProcess.Started started = starter.get();
-            process = started.process();
-            hello = started.hello();
-            log.info("python runner restarted model={} version={} oldPid={} pid={}", spec.key().modelId(), spec.key().version(),
-                    old, process.pid());
-            return true;
+            started = starter.get();
         } catch (RadflowException e) {
             broken = true;
             throw new RadflowException(Reason.RUNTIME_CRASHED, "the Python process of " + spec.key() + " (pid " + old
                     + ") died and could not be started again: " + e.getMessage(), e);
         }
+        if (closed) {
+            // Unloaded while this restart ran: close() waits for the lock, and nothing may use the new process.
+            started.process().close();
+            throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "model " + spec.key() + " was unloaded");
+        }
+        process = started.process();
+        hello = started.hello();
+        log.info("python runner restarted model={} version={} oldPid={} pid={}", spec.key().modelId(), spec.key().version(),
+                old, process.pid());
+        return true;
     }
 
     private static List<ItemResult> failAll(int n, RadflowException e) {

@@ -1,8 +1,8 @@
 package io.radflow.worker.runtime.mdai;
 
-import io.radflow.common.io.Directories;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
+import io.radflow.common.io.Directories;
 import io.radflow.schemas.avro.Device;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.worker.runtime.LoadedModel;
@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,7 +76,9 @@ public final class MdaiRuntime implements ModelRuntime {
         String sha = spec.artifactSha256() == null ? "nosha" : spec.artifactSha256();
         String name = safe(spec.key().modelId()) + "-v" + spec.key().version() + "-" + sha.substring(0, Math.min(12, sha.length()));
         MdaiPackage pkg = unpacker.unpack(spec.artifactFile(), name, spec.artifactSha256());
-        Path dataDir = dataRoot.resolve(name);
+        // One data directory per loaded instance: a reload of the same version may overlap the old
+        // instance's last calls, and each empties its own directory at start and at close.
+        Path dataDir = dataRoot.resolve(name + "-" + UUID.randomUUID().toString().substring(0, 8));
         Path script = runnerScript();
         String gpu = settings.workerDevice() == Device.GPU ? Integer.toString(settings.gpuDeviceId()) : "none";
         List<String> command = List.of(settings.python(), script.toString(), pkg.root().toString(), dataDir.toString(), gpu);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.ValueType;
@@ -34,8 +35,9 @@ final class Msgpack {
     static Object unpack(byte[] bytes) {
         try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(bytes)) {
             return read(unpacker);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not a msgpack message: " + e.getMessage(), e);
+        } catch (IOException | MessagePackException e) {
+            // MessagePackException (truncated frame, integer past 64 bits) is unchecked: classify it too.
+            throw new IllegalArgumentException("not a msgpack message: " + e, e);
         }
     }
 

@@ -1,8 +1,8 @@
 package io.radflow.worker.runtime.mdai;
 
-import io.radflow.common.io.Directories;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
+import io.radflow.common.io.Directories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

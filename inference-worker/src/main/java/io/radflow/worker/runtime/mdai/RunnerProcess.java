@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  */
 final class RunnerProcess implements AutoCloseable {
 
+    /** Largest answer the runner may send (results with masks included); more means a broken stream. */
+    static final int MAX_MESSAGE_BYTES = 1 << 30;
+
     private static final Logger log = LoggerFactory.getLogger(RunnerProcess.class);
     private static final int STDERR_TAIL_LINES = 40;
 
@@ -156,8 +159,8 @@ final class RunnerProcess implements AutoCloseable {
         byte[] body;
         try {
             int length = out.readInt();
-            if (length < 0) {
-                throw new IOException("negative message length " + length);
+            if (length < 0 || length > MAX_MESSAGE_BYTES) {
+                throw new IOException("message length " + length + " outside 0.." + MAX_MESSAGE_BYTES);
             }
             body = new byte[length];
             out.readFully(body);

@@ -8,7 +8,7 @@ nothing a model prints, from Python or from native code, can corrupt the stream.
 
 Messages from the worker:
   {"kind": "predict", "grouped": bool, "data": {MD.ai's input: files, annotations,
-   label_classes, args, input_data_source}}
+   label_classes, args, input_data_source}, "group_annotations": [[...] per group] when grouped}
   {"kind": "shutdown"}
 Messages to the worker:
   {"kind": "hello", ...}  once the package is imported and MDAIModel constructed
@@ -33,6 +33,19 @@ os.close(_null)
 os.dup2(2, 1)
 sys.stdin = open(os.devnull, "r")
 sys.stdout = sys.stderr
+
+
+def _close_protocol_in_child():
+    # A forked child (multiprocessing in a model) must not hold the protocol pipes: if it did, the
+    # worker would see no end of stream when this process dies, and wait for the timeout instead.
+    for stream in (_PROTO_IN, _PROTO_OUT):
+        try:
+            os.close(stream.fileno())
+        except OSError:
+            pass
+
+
+os.register_at_fork(after_in_child=_close_protocol_in_child)
 
 import ast  # noqa: E402
 import importlib  # noqa: E402
@@ -304,15 +317,25 @@ def _type_name(value):
     return t.__name__ if t.__module__ == "builtins" else "%s.%s" % (t.__module__, t.__name__)
 
 
+_INT32 = (-2 ** 31, 2 ** 31 - 1)
+
+
 def _is(value, t):
     # Subclasses count (pydicom's UID is a str), but a bool is no number, as in MD.ai's checks.
-    return value is None if t is _NONE else isinstance(value, t) and not (t in (int, float) and isinstance(value, bool))
+    if t is _NONE:
+        return value is None
+    if not isinstance(value, t) or (t in (int, float) and isinstance(value, bool)):
+        return False
+    # Indices and frame numbers are 32-bit on the prediction: a larger int is an invalid output, not a broken message.
+    return t is not int or _INT32[0] <= value <= _INT32[1]
 
 
 def _expect(value, allowed, what):
     if not any(_is(value, t) for t in allowed):
         names = " or ".join("None" if t is _NONE else t.__name__ for t in allowed)
         hint = " (convert numpy values with int() / float() / .tolist())" if type(value).__module__ == "numpy" else ""
+        if isinstance(value, int) and not isinstance(value, bool) and int in allowed:
+            hint = " (outside the 32-bit range %d..%d)" % _INT32
         raise InvalidOutput("%s must be %s, got %s %r%s" % (what, names, _type_name(value), value, hint))
 
 
@@ -378,6 +401,7 @@ def resolve_paths(files, data_dir):
         if isinstance(f, list):
             resolve_paths(f, data_dir)
         elif f.get("content_path"):
+            # A leading slash is relative to the data directory too, as on MD.ai.
             path = os.path.normpath(os.path.join(data_dir, str(f["content_path"]).lstrip("/")))
             if not path.startswith(base):
                 raise BadRequest("content_path %r leaves the data directory" % f["content_path"])
@@ -429,9 +453,11 @@ def predict(model, message, data_dir):
         return {"kind": "result", "mode": "single", "units": [run_unit(lambda: model.predict(data))]}
     if hasattr(model, "predict_batch"):
         return {"kind": "result", "mode": "batch", "units": [run_unit(lambda: model.predict_batch(data))]}
+    # predict once per group, each with its own job's annotations only.
+    own = message.get("group_annotations") or [data.get("annotations", [])] * len(files)
     units = []
-    for group in files:
-        units.append(run_unit(lambda g=group: model.predict({**data, "files": g})))
+    for group, annotations in zip(files, own):
+        units.append(run_unit(lambda g=group, a=annotations: model.predict({**data, "files": g, "annotations": a})))
     return {"kind": "result", "mode": "groups", "units": units}
 
 

@@ -204,6 +204,18 @@ class HttpModelRuntimeTest {
     }
 
     @Test
+    void shouldTimeOutAModelThatStallsInTheMiddleOfItsAnswer() throws Exception {
+        LoadedModel model = runtime.load(spec(server.url("stall"), V7Server.labels(), 1_500, null));
+        loaded.add(model);
+        long t0 = System.nanoTime();
+        ItemResult.Failure f = failure(model.run(List.of(request(DICOM.resolve("CT_small.dcm"))), Duration.ofSeconds(60)).get(0));
+        assertThat(f.reason()).isEqualTo(Reason.MODEL_TIMEOUT);
+        assertThat(f.message()).contains("no answer within 1500 ms");
+        // The version's 1.5 s, not the batch's 60 s: the body counts too.
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
     void shouldRefuseVersionsWhoseLabelsTheModelDoesNotOffer() {
         List<LabelClass> missing = List.of(LabelClass.newBuilder().setClassIndex(0).setLabelId("L_x").setName("tumour")
                 .setType(LabelType.GLOBAL).setScope(Scope.INSTANCE).build());

@@ -410,13 +410,57 @@ class MdaiRuntimeTest {
                 "not_a_list", "predict must return a list of outputs, got dict",
                 "wrong_type", "'class_index' must be int, got str '0'",
                 "numpy_float", "'probability' must be float or list or None, got numpy.float32",
-                "unknown_data", "fits no known shape");
+                "unknown_data", "fits no known shape",
+                "huge_frame", "'frame_number' must be int or None, got int 9223372036854775808 (outside the 32-bit range");
         for (Map.Entry<String, String> e : expected.entrySet()) {
             ItemResult.Failure f = failure(runFault(model, e.getKey(), TIMEOUT));
             assertThat(f.reason()).as(e.getKey()).isEqualTo(Reason.INVALID_OUTPUT);
             assertThat(f.message()).as(e.getKey()).contains(e.getValue());
         }
         assertWorks(model, dir);
+    }
+
+    @Test
+    void shouldSeeACrashAtOnceEvenWhenAForkedChildOutlivesTheProcess() throws Exception {
+        MdaiModel model = faulty(1);
+        long t0 = System.nanoTime();
+        ItemResult.Failure f = failure(runFault(model, "fork_then_crash", Duration.ofSeconds(20)));
+        assertThat(f.reason()).as(f.message()).isEqualTo(Reason.RUNTIME_CRASHED);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("no wait for the timeout").isLessThan(Duration.ofSeconds(15));
+        assertWorks(model, dir);
+    }
+
+    @Test
+    void shouldNotCountWaitingForAnotherThreadsBatchAgainstTheTimeout() throws Exception {
+        MdaiModel model = faulty(1);
+        Duration timeout = Duration.ofMillis(2500);
+        ModelRequest slow = request(TestPackages.faultyLabels(), Map.of("fault", "slow", "seconds", "1.5"), DICOM.resolve("CT_small.dcm"));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            // Two batches of 1.5 s each on one process: the second waits 1.5 s for the lock, then runs 1.5 s.
+            var first = pool.submit(() -> model.run(List.of(slow), timeout));
+            var second = pool.submit(() -> model.run(List.of(slow), timeout));
+            assertThat(success(first.get().get(0))).hasSize(1);
+            assertThat(success(second.get().get(0))).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldGiveEachGroupOnlyItsOwnJobsAnnotations() throws Exception {
+        MdaiModel model = faulty(4);
+        Map<String, String> args = Map.of("fault", "count_annotations");
+        ModelOutput roi = new ModelOutput(OutputType.ANNOTATION, "1.2.3", "1.2.3.4", "1.2.3.4.5", null, 0, null, null, null,
+                null, null, null);
+        ModelRequest withRoi = new ModelRequest("job-a", List.of(file(DICOM.resolve("CT_small.dcm"))), List.of(roi),
+                TestPackages.faultyLabels(), args);
+        ModelRequest without = request(TestPackages.faultyLabels(), args, DICOM.resolve("MR_small.dcm"));
+
+        List<ItemResult> results = model.run(List.of(withRoi, without), TIMEOUT);
+
+        assertThat(success(results.get(0)).get(0).note()).isEqualTo("annotations=1.2.3.4.5");
+        assertThat(success(results.get(1)).get(0).note()).as("another study's ROI is not this job's").isEqualTo("annotations=");
     }
 
     @Test
