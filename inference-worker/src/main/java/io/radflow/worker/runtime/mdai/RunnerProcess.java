@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -130,7 +132,7 @@ final class RunnerProcess implements AutoCloseable {
      *         RUNTIME_CRASHED when the process died or broke the protocol
      */
     Map<String, Object> call(byte[] message, long deadlineNanos) {
-        ScheduledFuture<?> timer = arm(deadlineNanos);
+        Watch timer = arm(deadlineNanos);
         try {
             try {
                 in.writeInt(message.length);
@@ -141,16 +143,16 @@ final class RunnerProcess implements AutoCloseable {
             }
             return receiveArmed("the answer");
         } finally {
-            timer.cancel(false);
+            timer.disarm();
         }
     }
 
     private Map<String, Object> receive(long deadlineNanos, String what) {
-        ScheduledFuture<?> timer = arm(deadlineNanos);
+        Watch timer = arm(deadlineNanos);
         try {
             return receiveArmed(what);
         } finally {
-            timer.cancel(false);
+            timer.disarm();
         }
     }
 
@@ -182,13 +184,44 @@ final class RunnerProcess implements AutoCloseable {
         return (Map<String, Object>) message;
     }
 
-    private ScheduledFuture<?> arm(long deadlineNanos) {
-        long delay = Math.max(0, deadlineNanos - System.nanoTime());
-        return watchdog.schedule(() -> {
-            killedForTimeout.set(true);
-            closing = true;
-            kill();
-        }, delay, TimeUnit.NANOSECONDS);
+    /**
+     * The watchdog of one exchange. Whoever settles it first wins: the exchange (answer in time) or
+     * the watchdog (kills the process). An answer that arrives as the watchdog fires is kept, and
+     * the exchange waits for the kill to finish, so the next call sees a dead process and restarts
+     * it rather than talking to one about to die.
+     */
+    private final class Watch {
+        private final AtomicBoolean settled = new AtomicBoolean();
+        private final ScheduledFuture<?> timer;
+
+        Watch(long deadlineNanos) {
+            long delay = Math.max(0, deadlineNanos - System.nanoTime());
+            timer = watchdog.schedule(() -> {
+                if (settled.compareAndSet(false, true)) {
+                    killedForTimeout.set(true);
+                    closing = true;
+                    kill();
+                }
+            }, delay, TimeUnit.NANOSECONDS);
+        }
+
+        void disarm() {
+            if (settled.compareAndSet(false, true)) {
+                timer.cancel(false);
+                return;
+            }
+            try {
+                timer.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | CancellationException e) {
+                // the kill itself failed or never ran; alive() still tells the truth
+            }
+        }
+    }
+
+    private Watch arm(long deadlineNanos) {
+        return new Watch(deadlineNanos);
     }
 
     private RadflowException failure(String doing, IOException e) {
