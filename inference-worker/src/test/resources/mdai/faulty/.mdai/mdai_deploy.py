@@ -58,6 +58,10 @@ class MDAIModel:
         if fault == "count_annotations":
             good[0]["note"] = "annotations=%s" % ",".join(a["instance_uid"] for a in data["annotations"])
             return good
+        if fault == "shout_then_crash":
+            sys.stderr.write("y" * 1000000)
+            sys.stderr.flush()
+            os._exit(5)
         if fault == "huge_frame":
             good[0]["frame_number"] = 2 ** 63
             return good

@@ -4,12 +4,12 @@ import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.worker.runtime.ModelKey;
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +35,8 @@ final class RunnerProcess implements AutoCloseable {
 
     /** Largest answer the runner may send (results with masks included); more means a broken stream. */
     static final int MAX_MESSAGE_BYTES = 1 << 30;
+    /** Longest stderr line kept for logs and error messages; the rest of the line is dropped. */
+    static final int STDERR_LINE_CHARS = 4096;
 
     private static final Logger log = LoggerFactory.getLogger(RunnerProcess.class);
     private static final int STDERR_TAIL_LINES = 40;
@@ -261,20 +263,43 @@ final class RunnerProcess implements AutoCloseable {
     }
 
     private void drainStderr() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                synchronized (stderrTail) {
-                    if (stderrTail.size() == STDERR_TAIL_LINES) {
-                        stderrTail.removeFirst();
+        try (Reader r = new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)) {
+            // Lines are cut at STDERR_LINE_CHARS: a model printing megabytes without a newline
+            // must not grow the worker's heap.
+            StringBuilder line = new StringBuilder();
+            boolean cut = false;
+            char[] buf = new char[8192];
+            int n;
+            while ((n = r.read(buf)) >= 0) {
+                for (int i = 0; i < n; i++) {
+                    char c = buf[i];
+                    if (c == '\n') {
+                        stderrLine(cut ? line.append(" ...(cut)").toString() : line.toString());
+                        line.setLength(0);
+                        cut = false;
+                    } else if (line.length() < STDERR_LINE_CHARS) {
+                        line.append(c);
+                    } else {
+                        cut = true;
                     }
-                    stderrTail.addLast(line);
                 }
-                log.debug("model stderr model={} version={} pid={} line={}", key.modelId(), key.version(), process.pid(), line);
+            }
+            if (!line.isEmpty()) {
+                stderrLine(cut ? line.append(" ...(cut)").toString() : line.toString());
             }
         } catch (IOException e) {
             // the process is gone
         }
+    }
+
+    private void stderrLine(String line) {
+        synchronized (stderrTail) {
+            if (stderrTail.size() == STDERR_TAIL_LINES) {
+                stderrTail.removeFirst();
+            }
+            stderrTail.addLast(line);
+        }
+        log.debug("model stderr model={} version={} pid={} line={}", key.modelId(), key.version(), process.pid(), line);
     }
 
     private String lastStderrLine() {

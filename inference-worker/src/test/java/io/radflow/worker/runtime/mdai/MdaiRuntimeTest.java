@@ -431,6 +431,17 @@ class MdaiRuntimeTest {
     }
 
     @Test
+    void shouldQuoteStderrCutToALineLengthWhenTheProcessDies() throws Exception {
+        MdaiModel model = faulty(1);
+        ItemResult.Failure f = failure(runFault(model, "shout_then_crash", TIMEOUT));
+        assertThat(f.reason()).isEqualTo(Reason.RUNTIME_CRASHED);
+        // A megabyte without a newline is quoted as its first STDERR_LINE_CHARS characters.
+        assertThat(f.message()).contains("y".repeat(RunnerProcess.STDERR_LINE_CHARS) + " ...(cut)")
+                .doesNotContain("y".repeat(RunnerProcess.STDERR_LINE_CHARS + 1));
+        assertWorks(model, dir);
+    }
+
+    @Test
     void shouldNotCountWaitingForAnotherThreadsBatchAgainstTheTimeout() throws Exception {
         MdaiModel model = faulty(1);
         Duration timeout = Duration.ofMillis(2500);
