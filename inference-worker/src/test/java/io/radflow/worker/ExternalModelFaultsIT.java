@@ -161,6 +161,28 @@ class ExternalModelFaultsIT {
     }
 
     @Test
+    void shouldRetryTheJobsOfABatchThatTimedOutEachOnItsOwn() throws Exception {
+        // Batches of up to 4, gathered for 300 ms: the hanging job and two good ones share the first attempt.
+        String batched = fx.registerModel("faulty-batched", fx.version(1, RuntimeKind.MDAI_PYTHON,
+                fx.artifact(TestPackages.zip("faulty", dir, Map.of())), TestPackages.faultyLabels(), Map.of("fault", "none"), 4, 300));
+        InferenceJob hang = job(batched, "hang");
+        InferenceJob good1 = job(batched, "none");
+        InferenceJob good2 = job(batched, "none");
+        fx.submit(hang);
+        fx.submit(good1);
+        fx.submit(good2);
+        Set<String> ids = Set.of(hang.getJobId(), good1.getJobId(), good2.getJobId());
+        Map<String, JobStatus> finals = WorkerFixture.finalStates(fx.statuses(ids, s -> WorkerFixture.finalStates(s).size() == 3,
+                Duration.ofSeconds(90)));
+        assertThat(finals.get(hang.getJobId()).getState()).isEqualTo(JobState.FAILED);
+        assertThat(finals.get(hang.getJobId()).getReason()).isEqualTo(Reason.MODEL_TIMEOUT.name());
+        for (InferenceJob good : List.of(good1, good2)) {
+            assertThat(finals.get(good.getJobId()).getState()).as(finals.get(good.getJobId()).getMessage()).isEqualTo(JobState.SUCCEEDED);
+        }
+        assertThat(fx.failures(ids, f -> !f.isEmpty(), WAIT)).extracting(JobFailure::getJobId).containsExactly(hang.getJobId());
+    }
+
+    @Test
     void shouldDeadLetterAModelCallingSysExit() throws Exception {
         deadLetterThenNextSucceeds(job(faulty, "exit"), faulty, Reason.MODEL_ERROR, "the model called sys.exit(3)");
     }

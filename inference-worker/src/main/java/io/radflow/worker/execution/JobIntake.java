@@ -96,13 +96,21 @@ public final class JobIntake {
         });
     }
 
-    /** Queues a job (a first attempt or a retry) under its model version's batching limits. */
+    /**
+     * Queues a job under its model version's batching limits; a retry goes in a batch of its own.
+     * A job that made the model hang or crash fails its batch-mates' attempt too (a Python model
+     * that times out is killed with the whole call); retried together they would fail together
+     * until their attempts ran out, so each retry runs alone and only the culprit ends in the DLQ.
+     */
     void enqueue(QueuedJob q) {
         if (!q.consumed().current()) {
             return;
         }
         var b = q.version().version().getBatching();
-        if (!batcher.offer(q.version().key().toString(), BatchLimits.of(b.getMaxBatchSize(), b.getMaxQueueDelayMs()), q)) {
+        boolean retry = q.attempt() > 1;
+        String key = retry ? q.version().key() + "#retry:" + q.job().getJobId() : q.version().key().toString();
+        BatchLimits limits = retry ? BatchLimits.of(1, 0) : BatchLimits.of(b.getMaxBatchSize(), b.getMaxQueueDelayMs());
+        if (!batcher.offer(key, limits, q)) {
             log.debug("batcher closed, leaving job to the partition's next owner jobId={}", q.job().getJobId());
         }
     }
