@@ -21,10 +21,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiPredicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -91,11 +94,12 @@ public final class Demo {
 
         TopicSerdes serdes = IngestionKafka.serdes(options.config());
         ExecutorService uploader = Executors.newSingleThreadExecutor(r -> new Thread(r, "radflow-demo-uploader"));
+        AtomicBoolean stopUpload = new AtomicBoolean();
         try (PipelineWatcher watcher = new PipelineWatcher(options.config(), serdes, project, options.predictionsFile())) {
             listener.stage("Uploading " + samples.structure().instances() + " instances (" + String.join("; ", samples.sources())
                     + "); jobs start as they arrive");
             // The upload runs beside the watcher, so a prediction is timed when it is committed, not after the last file.
-            Future<UploadSummary> upload = uploader.submit(() -> upload(options.config(), serdes, project, samples.paths()));
+            Future<UploadSummary> upload = uploader.submit(() -> upload(options.config(), serdes, project, samples.paths(), stopUpload));
             boolean uploaded = false;
             boolean finished = false;
             long deadline = System.nanoTime() + options.timeout().toNanos();
@@ -118,7 +122,20 @@ public final class Demo {
                     watcher.scopesWithPredictions(), watcher.deadLetters(), watcher.latenciesMillis(), options.predictionsFile(),
                     finished);
         } finally {
-            uploader.shutdownNow();
+            // Stopped early (Ctrl-C, an error): the uploader ends after its current file and closes its
+            // producer itself; interrupting it would turn file reads into bogus "unreadable DICOM" warnings.
+            stopUpload.set(true);
+            uploader.shutdown();
+            boolean interrupted = Thread.interrupted();
+            try {
+                if (!uploader.awaitTermination(30, TimeUnit.SECONDS)) {
+                    uploader.shutdownNow();
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
@@ -142,12 +159,24 @@ public final class Demo {
         }
     }
 
-    private static UploadSummary upload(RadflowConfig config, TopicSerdes serdes, String project, List<Path> paths) {
+    private static UploadSummary upload(RadflowConfig config, TopicSerdes serdes, String project, List<Path> paths,
+                                        AtomicBoolean stop) {
         UploadEvents events = new UploadEvents("radflow-demo", project, DATASET, Clock.systemUTC());
         FileContentStore store = new FileContentStore(config.get(StorageConfig.CONTENT_STORE_DIR));
         try (KafkaProducer<String, SpecificRecord> producer = IngestionKafka.producer(config, serdes, "radflow-demo-uploader", null)) {
             return new Uploader(producer, store, events, new IngestionMetrics(new SimpleMeterRegistry(), "demo"))
-                    .upload(Uploader.files(paths), Uploader.Progress.NONE);
+                    .upload(Uploader.files(paths), new Uploader.Progress() {
+                        @Override
+                        public void start(int files) {
+                        }
+
+                        @Override
+                        public void done(Path file) {
+                            if (stop.get()) {
+                                throw new CancellationException("demo stopped during the upload");
+                            }
+                        }
+                    });
         }
     }
 }

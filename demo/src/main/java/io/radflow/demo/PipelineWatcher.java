@@ -2,6 +2,7 @@ package io.radflow.demo;
 
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.kafka.KafkaClientProperties;
+import io.radflow.schemaregistry.serde.AvroSerdeException;
 import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.schemas.DeadLetterHeaders;
 import io.radflow.schemas.Topic;
@@ -16,7 +17,9 @@ import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.schemas.json.PredictionJson;
 import java.io.BufferedWriter;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +41,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watches one project's run through the pipeline from the outside, as a downstream system would:
@@ -47,6 +52,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * are ignored.
  */
 public final class PipelineWatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelineWatcher.class);
 
     /** What the pipeline has done so far for the project. */
     public record Snapshot(int instancesUploaded, int markers, Map<Scope, Integer> jobs, Map<Scope, Integer> jobsDone,
@@ -86,7 +93,8 @@ public final class PipelineWatcher implements AutoCloseable {
         try {
             Path parent = output.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            out = Files.newBufferedWriter(output);
+            // A stream, not a channel: an interrupt (Ctrl-C) must not close the file under the demo.
+            out = new BufferedWriter(new OutputStreamWriter(new FileOutputStream(output.toFile()), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write predictions to " + output + ": " + e.getMessage(), e);
         }
@@ -119,7 +127,13 @@ public final class PipelineWatcher implements AutoCloseable {
     /** Reads what the pipeline committed in the next {@code timeout} at most, and writes its predictions out. */
     void poll(Duration timeout) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
-            handle(r);
+            try {
+                handle(r);
+            } catch (AvroSerdeException e) {
+                // Not the demo's (the demo writes only well-formed events): another producer's record on a shared cluster.
+                log.debug("skipping an undecodable record topic={} partition={} offset={} error={}", r.topic(), r.partition(),
+                        r.offset(), e.getMessage());
+            }
         }
         flush();
     }
@@ -277,7 +291,15 @@ public final class PipelineWatcher implements AutoCloseable {
             // the predictions already written were flushed after every poll
         }
         if (consumer != null) {
-            consumer.close();
+            // Closing after a Ctrl-C: leave the interrupt for the caller, not for the consumer's close.
+            boolean interrupted = Thread.interrupted();
+            try {
+                consumer.close();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 }

@@ -67,6 +67,8 @@ public final class DemoCommand implements Callable<Integer> {
     boolean keepRunning;
 
     private boolean ownsStateFile;
+    private volatile boolean demoRunning;
+    private volatile boolean stopRequested;
 
     @Override
     public Integer call() throws Exception {
@@ -88,7 +90,22 @@ public final class DemoCommand implements Callable<Integer> {
         connection.defaultTo(StorageConfig.ARTIFACT_STORE_DIR.name(), work.resolve("artifacts").toString());
         connection.defaultTo(TriggerConfig.STATE_DIR.name(), work.resolve("trigger-state").toString());
         connection.defaultTo(RegistryConfig.STATE_DIR.name(), work.resolve("registry-state").toString());
-        ShutdownLatch shutdown = keepRunning ? new ShutdownLatch() : null;
+        // Ctrl-C while the demo runs stops it in order (pipeline closed, scratch space removed), as after --keep-running.
+        ShutdownLatch shutdown = new ShutdownLatch();
+        Thread demoThread = Thread.currentThread();
+        Thread interrupter = new Thread(() -> {
+            try {
+                shutdown.await();
+                if (demoRunning) {
+                    stopRequested = true;
+                    demoThread.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "radflow-demo-ctrl-c");
+        interrupter.setDaemon(true);
+        interrupter.start();
         ownsStateFile = false;
         long t0 = System.nanoTime();
         try {
@@ -101,9 +118,24 @@ public final class DemoCommand implements Callable<Integer> {
                 out.flush();
                 AutorunTriggerService trigger = pipeline.services().stream().filter(AutorunTriggerService.class::isInstance)
                         .map(AutorunTriggerService.class::cast).findFirst().orElseThrow();
-                report = Demo.run(new Demo.Options(pipeline.config(), URI.create(endpoints.get("registry-service.url")),
-                        endpoints.get("registry-service.admin-key"), work, samples, predictions, Duration.ofSeconds(timeoutSeconds),
-                        trigger::autoRunsNow), new ProgressPrinter(out));
+                demoRunning = true;
+                try {
+                    report = Demo.run(new Demo.Options(pipeline.config(), URI.create(endpoints.get("registry-service.url")),
+                            endpoints.get("registry-service.admin-key"), work, samples, predictions, Duration.ofSeconds(timeoutSeconds),
+                            trigger::autoRunsNow), new ProgressPrinter(out));
+                } catch (Exception e) {
+                    // The interrupt surfaces as whatever the demo was blocked in (a poll, a sleep, a write).
+                    if (!stopRequested) {
+                        throw e;
+                    }
+                    Thread.interrupted(); // let the services close normally
+                    out.println();
+                    out.println("Stopped (Ctrl-C); shutting the pipeline down.");
+                    out.flush();
+                    return 130;
+                } finally {
+                    demoRunning = false;
+                }
                 out.println();
                 out.println("Summary");
                 report.summaryLines().forEach(l -> out.println("  " + l));
@@ -140,13 +172,11 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return report.success() ? 0 : 1;
         } finally {
-            if (keepRunning) {
-                if (ownsStateFile) {
-                    DevStackState.clear(home);
-                }
-                shutdown.closed();
+            if (ownsStateFile) {
+                DevStackState.clear(home);
             }
             Directories.deleteQuietly(work);
+            shutdown.closed(); // last: after a Ctrl-C the JVM exits as soon as this says so
         }
     }
 

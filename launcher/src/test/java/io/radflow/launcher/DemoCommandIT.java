@@ -117,6 +117,34 @@ class DemoCommandIT {
         }
     }
 
+    @Test
+    void shouldStopInOrderOnCtrlCAndLeaveNoScratchSpaceBehind() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<Path> before = scratchDirs(tmp);
+        try (LauncherProcess demo = LauncherProcess.start(home, "demo", "--output", home.resolve("stopped.jsonl").toString(),
+                "--samples", PHANTOM.toString())) {
+            demo.awaitStdout(l -> l.startsWith("Uploading "), Duration.ofMinutes(5));
+            int exit = demo.terminate(Duration.ofSeconds(60));
+            assertThat(exit).as("SIGTERM, as Ctrl-C or Kubernetes sends it").isEqualTo(143);
+            // The output pump may still be reading the last lines of the process that just ended.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (demo.stdout().stream().noneMatch(l -> l.startsWith("Stopped")) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(demo.stdout()).as("stderr:\n%s", String.join("\n", demo.stderr()))
+                    .anyMatch(l -> l.contains("Stopped (Ctrl-C); shutting the pipeline down."));
+        }
+        Set<Path> left = scratchDirs(tmp);
+        left.removeAll(before);
+        assertThat(left).as("the demo's scratch space (content, artifacts, Streams state)").isEmpty();
+    }
+
+    private static Set<Path> scratchDirs(Path tmp) throws Exception {
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("radflow-demo-")).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
     private static String valueAfter(LauncherProcess process, String label) throws InterruptedException {
         String line = process.awaitStdout(l -> l.contains(label), Duration.ofSeconds(5));
         return line.substring(line.indexOf(label) + label.length()).trim();

@@ -83,7 +83,9 @@ final class LauncherProcess implements AutoCloseable {
 
     /** Sends SIGTERM (as Kubernetes does to stop a pod) and waits for the exit code. */
     int terminate(Duration timeout) throws InterruptedException {
-        process.destroy();
+        // Through the handle: Process.destroy() would also close our ends of the child's stdout and
+        // stderr, losing what it prints while it shuts down.
+        process.toHandle().destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("did not stop within " + timeout);
         }

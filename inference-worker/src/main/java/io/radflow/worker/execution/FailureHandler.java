@@ -65,7 +65,7 @@ final class FailureHandler {
                     job.getJobId(), job.getModelId(), job.getModelVersion(), q.attempt(), reason, retryAfter.get().toMillis(), message);
             metrics.retry(q.version().key(), reason.name());
             publishQuietly(() -> records.status(statuses.retrying(job, q.attempt(), reason, message, startedAt)));
-            schedule(() -> requeue.accept(q.nextAttempt()), retryAfter.get());
+            schedule(() -> requeue.accept(q.nextAttempt(reason)), retryAfter.get());
             return;
         }
         deadLetter(q.consumed(), job, reason, message, cause, q.attempt(), startedAt);

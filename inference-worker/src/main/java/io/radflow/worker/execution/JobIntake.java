@@ -97,19 +97,17 @@ public final class JobIntake {
     }
 
     /**
-     * Queues a job under its model version's batching limits; a retry goes in a batch of its own.
-     * A job that made the model hang or crash fails its batch-mates' attempt too (a Python model
-     * that times out is killed with the whole call); retried together they would fail together
-     * until their attempts ran out, so each retry runs alone and only the culprit ends in the DLQ.
+     * Queues a job under its model version's batching limits, or in a batch of its own when the
+     * attempt must run alone (a retry after a hang or a crash, see {@link QueuedJob#nextAttempt}):
+     * so only the job that caused it ends in the DLQ.
      */
     void enqueue(QueuedJob q) {
         if (!q.consumed().current()) {
             return;
         }
         var b = q.version().version().getBatching();
-        boolean retry = q.attempt() > 1;
-        String key = retry ? q.version().key() + "#retry:" + q.job().getJobId() : q.version().key().toString();
-        BatchLimits limits = retry ? BatchLimits.of(1, 0) : BatchLimits.of(b.getMaxBatchSize(), b.getMaxQueueDelayMs());
+        String key = q.alone() ? q.version().key() + "#alone:" + q.job().getJobId() : q.version().key().toString();
+        BatchLimits limits = q.alone() ? BatchLimits.of(1, 0) : BatchLimits.of(b.getMaxBatchSize(), b.getMaxQueueDelayMs());
         if (!batcher.offer(key, limits, q)) {
             log.debug("batcher closed, leaving job to the partition's next owner jobId={}", q.job().getJobId());
         }

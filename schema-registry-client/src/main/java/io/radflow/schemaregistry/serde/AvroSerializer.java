@@ -43,6 +43,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+    private static final int KEPT_BUFFER_BYTES = 1 << 20;
 
     private record SubjectSchema(String subject, Schema schema) {
     }
@@ -51,12 +52,12 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
         this.client = client;
         this.autoRegister = autoRegister;
         this.isKey = isKey;
-        subjects.clear();
     }
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         this.isKey = isKey;
+        subjects.clear();
     }
 
     @Override
@@ -73,8 +74,9 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
             id = resolveId(subject, schema);
             ids.put(key, id);
         }
+        Buffers buffers = BUFFERS.get();
+        boolean written = false;
         try {
-            Buffers buffers = BUFFERS.get();
             buffers.out.reset();
             ByteBuffer header = ByteBuffer.allocate(ConfluentWireFormat.HEADER_SIZE);
             ConfluentWireFormat.writeHeader(header, id);
@@ -82,12 +84,18 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
             buffers.encoder = EncoderFactory.get().binaryEncoder(buffers.out, buffers.encoder);
             writerFor(schema, data).write(data, buffers.encoder);
             buffers.encoder.flush();
-            return buffers.out.toByteArray();
+            byte[] bytes = buffers.out.toByteArray();
+            written = true;
+            return bytes;
         } catch (IOException | RuntimeException e) {
-            // A failed write may leave bytes in the encoder's buffer; reusing it would flush them into the next record.
-            BUFFERS.get().encoder = null;
             throw new AvroSerdeException(Reason.MALFORMED_EVENT, "cannot serialize " + schema.getFullName()
                     + " for topic '" + topic + "' (schema id " + id + "): " + e.getMessage(), e);
+        } finally {
+            if (!written || buffers.out.size() > KEPT_BUFFER_BYTES) {
+                // A failed write (even an Error) may leave bytes in the encoder that the next record would
+                // get; a buffer grown by one large record (a mask) is not kept for the thread's life.
+                BUFFERS.remove();
+            }
         }
     }
 

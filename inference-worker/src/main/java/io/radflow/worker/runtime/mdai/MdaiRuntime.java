@@ -93,13 +93,20 @@ public final class MdaiRuntime implements ModelRuntime {
             }
             return RunnerProcess.start(spec.key(), command, pkg.root(), env, settings.startTimeout(), watchdog);
         };
-        RunnerProcess.Started started = starter.get();
+        RunnerProcess.Started started;
+        try {
+            started = starter.get();
+        } catch (RuntimeException e) {
+            Directories.deleteQuietly(dataDir); // a package that cannot start is tried again: leave nothing per try
+            throw e;
+        }
         MdaiModel model;
         try {
             model = new MdaiModel(spec, started, starter, dataDir, settings.diskThresholdBytes());
             checkFileType(spec, started.hello());
         } catch (RuntimeException e) {
             started.process().close();
+            Directories.deleteQuietly(dataDir);
             throw e;
         }
         reportDevice(spec, started.hello());

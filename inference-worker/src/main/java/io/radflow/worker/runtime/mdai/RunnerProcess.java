@@ -166,8 +166,11 @@ final class RunnerProcess implements AutoCloseable {
             if (length < 0 || length > MAX_MESSAGE_BYTES) {
                 throw new IOException("message length " + length + " outside 0.." + MAX_MESSAGE_BYTES);
             }
-            body = new byte[length];
-            out.readFully(body);
+            // Read as it arrives: a broken length header must not allocate a gigabyte up front.
+            body = out.readNBytes(length);
+            if (body.length < length) {
+                throw new EOFException("the runner's answer ended after " + body.length + " of " + length + " bytes");
+            }
         } catch (IOException e) {
             throw failure("reading " + what, e);
         }
@@ -273,8 +276,10 @@ final class RunnerProcess implements AutoCloseable {
             while ((n = r.read(buf)) >= 0) {
                 for (int i = 0; i < n; i++) {
                     char c = buf[i];
-                    if (c == '\n') {
-                        stderrLine(cut ? line.append(" ...(cut)").toString() : line.toString());
+                    if (c == '\n' || c == '\r') { // \r too: progress bars (tqdm) redraw with it
+                        if (!line.isEmpty()) { // blank lines (and the \n of \r\n) say nothing
+                            stderrLine(cut ? line.append(" ...(cut)").toString() : line.toString());
+                        }
                         line.setLength(0);
                         cut = false;
                     } else if (line.length() < STDERR_LINE_CHARS) {

@@ -38,11 +38,15 @@ sys.stdout = sys.stderr
 def _close_protocol_in_child():
     # A forked child (multiprocessing in a model) must not hold the protocol pipes: if it did, the
     # worker would see no end of stream when this process dies, and wait for the timeout instead.
+    # The descriptors now point at /dev/null rather than being closed, so a file the child opens
+    # never gets their numbers (the inherited file objects would flush into it at exit).
+    null = os.open(os.devnull, os.O_RDWR)
     for stream in (_PROTO_IN, _PROTO_OUT):
         try:
-            os.close(stream.fileno())
+            os.dup2(null, stream.fileno())
         except OSError:
             pass
+    os.close(null)
 
 
 os.register_at_fork(after_in_child=_close_protocol_in_child)

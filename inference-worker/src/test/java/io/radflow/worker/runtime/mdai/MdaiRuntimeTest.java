@@ -263,9 +263,18 @@ class MdaiRuntimeTest {
 
     // --- load failures ----------------------------------------------------------------------------
 
+    /** Loads a package that must fail, and checks the failed load left no data directory behind. */
     private RadflowException loadFailure(Path zip) throws IOException {
         ModelSpec spec = spec(zip, TestPackages.faultyLabels(), 1);
-        return (RadflowException) org.assertj.core.api.Assertions.catchThrowable(() -> load(spec));
+        RadflowException e = (RadflowException) org.assertj.core.api.Assertions.catchThrowable(() -> load(spec));
+        Path data = dir.resolve("work").resolve("data");
+        if (Files.exists(data)) { // absent when the load failed before its process was started
+            try (Stream<Path> left = Files.walk(data)) {
+                assertThat(left.filter(p -> p.getFileName().toString().startsWith(spec.key().modelId())))
+                        .as("data directories left by the failed load").isEmpty();
+            }
+        }
+        return e;
     }
 
     @Test
