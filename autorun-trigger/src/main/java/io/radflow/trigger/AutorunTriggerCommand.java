@@ -1,9 +1,8 @@
 package io.radflow.trigger;
 
 import io.radflow.common.cli.ConnectionOptions;
+import io.radflow.common.cli.ServiceRunner;
 import io.radflow.common.config.RadflowConfig;
-import io.radflow.common.lifecycle.ShutdownLatch;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,18 +25,7 @@ public final class AutorunTriggerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RadflowConfig config = connection.load(TriggerConfig.DEFINITION);
-        PrintWriter out = spec.commandLine().getOut();
-        ShutdownLatch shutdown = new ShutdownLatch();
-        try (AutorunTriggerService service = new AutorunTriggerService(config)) {
-            service.start();
-            out.println("Auto-run trigger is running.");
-            service.endpoints().forEach((label, url) -> out.printf("  %-8s %s%n", label + ":", url));
-            out.println("Press Ctrl-C to stop.");
-            out.flush();
-            shutdown.await();
-        } finally {
-            shutdown.closed();
-        }
-        return 0;
+        return ServiceRunner.runUntilStopped(new AutorunTriggerService(config), spec.commandLine().getOut(),
+                "Auto-run trigger is running.");
     }
 }

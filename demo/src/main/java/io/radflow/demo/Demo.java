@@ -112,8 +112,9 @@ public final class Demo {
                             summary.series(), summary.studies(), summary.markers());
                     listener.stage("Upload done; waiting for jobs and predictions (timeout " + options.timeout().toSeconds() + " s)");
                 }
-                listener.progress(watcher.snapshot(), expected);
-                finished = uploaded && PipelineWatcher.complete(watcher.snapshot(), expected);
+                PipelineWatcher.Snapshot now = watcher.snapshot();
+                listener.progress(now, expected);
+                finished = uploaded && PipelineWatcher.complete(now, expected);
             }
             if (finished) {
                 watcher.drainCommitted(Duration.ofSeconds(10));

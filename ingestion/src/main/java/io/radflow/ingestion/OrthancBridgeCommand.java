@@ -2,13 +2,14 @@ package io.radflow.ingestion;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.radflow.common.cli.ConnectionOptions;
+import io.radflow.common.cli.ServiceRunner;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
-import io.radflow.common.lifecycle.ShutdownLatch;
 import io.radflow.common.metrics.MetricsEndpoint;
 import io.radflow.common.metrics.MetricsSetup;
 import io.radflow.content.RemoteContentConfig;
-import java.io.PrintWriter;
+import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,35 +44,26 @@ public final class OrthancBridgeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        set(RemoteContentConfig.ORTHANC_URL.name(), url);
-        set(OrthancBridgeConfig.PROJECT.name(), project);
-        set(OrthancBridgeConfig.DATASET.name(), dataset);
-        set(RemoteContentConfig.ORTHANC_BASIC_AUTH.name(), user);
+        connection.setIfGiven(RemoteContentConfig.ORTHANC_URL.name(), url);
+        connection.setIfGiven(OrthancBridgeConfig.PROJECT.name(), project);
+        connection.setIfGiven(OrthancBridgeConfig.DATASET.name(), dataset);
+        connection.setIfGiven(RemoteContentConfig.ORTHANC_BASIC_AUTH.name(), user);
         RadflowConfig config = connection.load(OrthancBridgeConfig.DEFINITION);
-        PrintWriter out = spec.commandLine().getOut();
-        ShutdownLatch shutdown = new ShutdownLatch();
         PrometheusMeterRegistry registry = MetricsSetup.prometheusRegistry("orthanc-bridge");
-        try (OrthancBridge bridge = OrthancBridge.create(config, registry);
-             MetricsEndpoint metrics = config.get(CommonConfig.METRICS_PORT) < 0 ? null
-                     : MetricsEndpoint.start("0.0.0.0", config.get(CommonConfig.METRICS_PORT), registry, bridge::healthy)) {
-            bridge.start();
-            out.println("Orthanc bridge is following " + config.get(RemoteContentConfig.ORTHANC_URL) + " (project "
-                    + config.get(OrthancBridgeConfig.PROJECT) + ", dataset " + config.get(OrthancBridgeConfig.DATASET) + ").");
-            if (metrics != null) {
-                out.println("  metrics: http://localhost:" + metrics.port() + "/metrics (and /health)");
-            }
-            out.println("Press Ctrl-C to stop.");
-            out.flush();
-            shutdown.await();
-        } finally {
-            shutdown.closed();
+        OrthancBridge bridge = OrthancBridge.create(config, registry);
+        MetricsEndpoint metrics;
+        try {
+            metrics = config.get(CommonConfig.METRICS_PORT) < 0 ? null
+                    : MetricsEndpoint.start("0.0.0.0", config.get(CommonConfig.METRICS_PORT), registry, bridge::healthy);
+        } catch (IOException | RuntimeException e) {
+            bridge.close(); // the runner closes it from here on
+            throw e;
         }
-        return 0;
-    }
-
-    private void set(String key, String value) {
-        if (value != null) {
-            connection.set(key, value);
+        try (metrics) {
+            return ServiceRunner.runUntilStopped(bridge, spec.commandLine().getOut(), "Orthanc bridge is following "
+                    + config.get(RemoteContentConfig.ORTHANC_URL) + " (project " + config.get(OrthancBridgeConfig.PROJECT)
+                    + ", dataset " + config.get(OrthancBridgeConfig.DATASET) + ").",
+                    metrics == null ? Map.of() : Map.of("metrics", "http://localhost:" + metrics.port() + "/metrics (and /health)"));
         }
     }
 }

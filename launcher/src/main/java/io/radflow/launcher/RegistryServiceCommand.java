@@ -1,11 +1,10 @@
 package io.radflow.launcher;
 
 import io.radflow.common.cli.ConnectionOptions;
+import io.radflow.common.cli.ServiceRunner;
 import io.radflow.common.config.RadflowConfig;
-import io.radflow.common.lifecycle.ShutdownLatch;
 import io.radflow.registry.RegistryConfig;
 import io.radflow.registry.RegistryService;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,20 +30,7 @@ public final class RegistryServiceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RadflowConfig config = connection.load(RegistryConfig.DEFINITION);
-        PrintWriter out = spec.commandLine().getOut();
-        ShutdownLatch shutdown = new ShutdownLatch();
-        try (RegistryService service = new RegistryService(config)) {
-            service.start();
-            out.println("Radflow registry service is up.");
-            service.endpoints().forEach((label, value) -> out.printf("  %-10s %s%n", label + ":", value));
-            out.println("Press Ctrl-C to stop.");
-            out.flush();
-            shutdown.await();
-            out.println("Stopping...");
-            out.flush();
-        } finally {
-            shutdown.closed();
-        }
-        return 0;
+        return ServiceRunner.runUntilStopped(new RegistryService(config), spec.commandLine().getOut(),
+                "Radflow registry service is up.");
     }
 }

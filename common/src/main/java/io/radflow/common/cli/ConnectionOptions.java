@@ -49,6 +49,13 @@ public final class ConnectionOptions {
         overrides.put(key, value);
     }
 
+    /** {@link #set} for a command option the user may have left out: a null {@code value} sets nothing. */
+    public void setIfGiven(String key, Object value) {
+        if (value != null) {
+            set(key, value.toString());
+        }
+    }
+
     /** Supplies a value for {@code key} that the command line, environment, config file and dev stack all override. */
     public void defaultTo(String key, String value) {
         commandDefaults.put(key, value);

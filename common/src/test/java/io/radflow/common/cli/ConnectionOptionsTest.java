@@ -80,6 +80,16 @@ class ConnectionOptionsTest {
     }
 
     @Test
+    void shouldSetOnlyTheOptionsTheUserGave() {
+        ConnectionOptions options = parse();
+        options.setIfGiven("worker.threads", 4);
+        options.setIfGiven("worker.device", null);
+        var cli = options.sources(Map.of(), home).get(0);
+        assertThat(cli.get("worker.threads")).contains("4");
+        assertThat(cli.get("worker.device")).isEmpty();
+    }
+
+    @Test
     void shouldTakeAnyKeyFromSet() {
         var sources = parse("--set", "worker.threads=4", "--bootstrap-servers", "a:1").sources(Map.of(), home);
         assertThat(sources.get(0).get("worker.threads")).contains("4");

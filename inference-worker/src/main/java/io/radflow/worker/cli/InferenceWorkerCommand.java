@@ -1,11 +1,11 @@
 package io.radflow.worker.cli;
 
 import io.radflow.common.cli.ConnectionOptions;
+import io.radflow.common.cli.ServiceRunner;
 import io.radflow.common.config.RadflowConfig;
-import io.radflow.common.lifecycle.ShutdownLatch;
 import io.radflow.worker.InferenceWorker;
 import io.radflow.worker.WorkerConfig;
-import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,31 +41,15 @@ public final class InferenceWorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        set(WorkerConfig.THREADS.name(), threads);
-        set(WorkerConfig.DEVICE.name(), device);
-        set(WorkerConfig.MODEL_CACHE_SIZE.name(), cacheSize);
-        set(WorkerConfig.WORKER_ID.name(), workerId);
+        connection.setIfGiven(WorkerConfig.THREADS.name(), threads);
+        connection.setIfGiven(WorkerConfig.DEVICE.name(), device);
+        connection.setIfGiven(WorkerConfig.MODEL_CACHE_SIZE.name(), cacheSize);
+        connection.setIfGiven(WorkerConfig.WORKER_ID.name(), workerId);
         RadflowConfig config = connection.load(WorkerConfig.FULL);
-        PrintWriter out = spec.commandLine().getOut();
-        ShutdownLatch shutdown = new ShutdownLatch();
-        try (InferenceWorker worker = InferenceWorker.create(config)) {
-            worker.start();
-            out.println("Inference worker " + worker.workerId() + " is running (group " + config.get(WorkerConfig.GROUP_ID)
-                    + ", threads " + config.get(WorkerConfig.THREADS) + ", device " + config.get(WorkerConfig.DEVICE).name().toLowerCase(java.util.Locale.ROOT)
-                    + ", model cache " + config.get(WorkerConfig.MODEL_CACHE_SIZE) + ").");
-            worker.endpoints().forEach((label, value) -> out.println("  " + label + ": " + value));
-            out.println("Press Ctrl-C to stop.");
-            out.flush();
-            shutdown.await();
-        } finally {
-            shutdown.closed();
-        }
-        return 0;
-    }
-
-    private void set(String key, Object value) {
-        if (value != null) {
-            connection.set(key, value.toString());
-        }
+        InferenceWorker worker = InferenceWorker.create(config);
+        return ServiceRunner.runUntilStopped(worker, spec.commandLine().getOut(), "Inference worker " + worker.workerId()
+                + " is running (group " + config.get(WorkerConfig.GROUP_ID) + ", threads " + config.get(WorkerConfig.THREADS)
+                + ", device " + config.get(WorkerConfig.DEVICE).name().toLowerCase(Locale.ROOT) + ", model cache "
+                + config.get(WorkerConfig.MODEL_CACHE_SIZE) + ").");
     }
 }
