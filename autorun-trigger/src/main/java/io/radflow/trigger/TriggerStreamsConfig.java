@@ -25,9 +25,22 @@ public final class TriggerStreamsConfig {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(TriggerConfig.STREAM_THREADS));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(TriggerConfig.COMMIT_INTERVAL).toMillis());
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.putAll(singleInputTaskSettings());
         // A new deployment processes the uploads already on the topic; settings history decides which get jobs.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.putAll(config.passThrough(TriggerConfig.STREAMS_PREFIX));
+        return p;
+    }
+
+    /**
+     * Settings for tasks that read one partition of one topic, as every trigger task does (the settings
+     * topics feed global stores, outside the tasks). max.task.idle.ms only decides how long a task with
+     * several input partitions waits to process them in timestamp order; with one there is nothing to
+     * wait for, and -1 skips the readiness bookkeeping Kafka Streams otherwise does for every record.
+     */
+    public static Properties singleInputTaskSettings() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         return p;
     }
 }

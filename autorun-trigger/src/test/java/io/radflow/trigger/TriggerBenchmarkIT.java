@@ -3,6 +3,7 @@ package io.radflow.trigger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.radflow.testsupport.TestStack;
+import io.radflow.trigger.bench.ThreadTimeSplit;
 import io.radflow.trigger.bench.TriggerBenchmark;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ class TriggerBenchmarkIT {
         List<String> progress = new ArrayList<>();
 
         TriggerBenchmark.Result result = TriggerBenchmark.run(stack.bootstrapServers(), stack.schemaRegistryUrl(),
-                new TriggerBenchmark.Options(2000, 100, 1, false), progress::add);
+                new TriggerBenchmark.Options(2000, 100, 1, false, 1), progress::add);
 
         assertThat(List.of(result.exactlyOnceLoop(), result.atLeastOnceLoop(), result.streamsCopy(), result.trigger()))
                 .allSatisfy(f -> {
@@ -29,7 +30,11 @@ class TriggerBenchmarkIT {
                     assertThat(f.median()).isPositive().isFinite();
                     assertThat(f.medianCpu()).isPositive();
                 });
-        assertThat(result.report()).anySatisfy(l -> assertThat(l).contains("ratio trigger / plain exactly-once loop"));
+        assertThat(result.report()).anySatisfy(l -> assertThat(l).contains("ratio trigger / plain exactly-once loop"))
+                .anySatisfy(l -> assertThat(l).contains("trigger's stream threads").contains("processing"));
+        // Streams' own thread metrics: shares of the thread's loop, so each lies between 0 and 1.
+        ThreadTimeSplit split = result.triggerSplit();
+        assertThat(List.of(split.process(), split.commit(), split.poll(), split.punctuate())).allSatisfy(r -> assertThat(r).isBetween(0.0, 1.0));
         assertThat(progress).filteredOn(l -> l.startsWith("round 1")).hasSize(4);
     }
 }

@@ -41,10 +41,14 @@ public final class TriggerBenchCommand implements Callable<Integer> {
             description = "Instances per study; uploads are keyed by study (default: ${DEFAULT-VALUE}).")
     int instancesPerStudy;
 
+    @Option(names = "--stream-threads", defaultValue = "1",
+            description = "Kafka Streams threads of the trigger; the loops keep one thread (default: ${DEFAULT-VALUE}).")
+    int streamThreads;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        TriggerBenchmark.Options options = new TriggerBenchmark.Options(records, instancesPerStudy, rounds, true);
+        TriggerBenchmark.Options options = new TriggerBenchmark.Options(records, instancesPerStudy, rounds, true, streamThreads);
         DevStack stack = null;
         try {
             String bootstrap;

@@ -1,5 +1,6 @@
 package io.radflow.trigger.bench;
 
+import io.radflow.trigger.TriggerStreamsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,11 +34,17 @@ final class StreamsPassThrough implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // The same framework settings as the trigger, so the diagnostic shows the framework's share of its cost.
+        p.putAll(TriggerStreamsConfig.singleInputTaskSettings());
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(p)));
         builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         streams = new KafkaStreams(builder.build(), p);
         streams.start();
+    }
+
+    ThreadTimeSplit timeSplit() {
+        return ThreadTimeSplit.of(streams.metrics());
     }
 
     @Override

@@ -64,8 +64,9 @@ public final class TriggerBenchmark {
      * @param rounds            measured rounds; each runs every contender once, in rotating order, and the
      *                          median is reported
      * @param warmUp            run one unmeasured round first, so every contender is measured with the JIT warm
+     * @param streamThreads     the trigger's Kafka Streams threads (the loops have one thread each)
      */
-    public record Options(int records, int instancesPerStudy, int rounds, boolean warmUp) {
+    public record Options(int records, int instancesPerStudy, int rounds, boolean warmUp, int streamThreads) {
         public Options {
             if (records < 1000) {
                 throw new IllegalArgumentException("records must be at least 1000, was " + records);
@@ -76,11 +77,18 @@ public final class TriggerBenchmark {
             if (rounds < 1) {
                 throw new IllegalArgumentException("rounds must be positive");
             }
+            if (streamThreads < 1) {
+                throw new IllegalArgumentException("streamThreads must be positive");
+            }
         }
     }
 
-    /** One run of one contender: its rate, and the CPU its processing thread spent per event (whole run). */
-    record Measurement(double perSecond, double cpuMicrosPerEvent) {
+    /**
+     * One run of one contender: its rate, and the CPU its processing thread spent per event (whole run).
+     *
+     * @param split where the stream threads spent their time; null for the plain loops
+     */
+    record Measurement(double perSecond, double cpuMicrosPerEvent, ThreadTimeSplit split) {
     }
 
     /** One contender's measurements, one per measured round. */
@@ -101,9 +109,12 @@ public final class TriggerBenchmark {
         }
     }
 
-    /** @param streamsCopy diagnostic: Kafka Streams copying the records unchanged, the framework's share of the cost */
+    /**
+     * @param streamsCopy  diagnostic: Kafka Streams copying the records unchanged, the framework's share of the cost
+     * @param triggerSplit where the trigger's stream threads spent their time in its last measured round
+     */
     public record Result(int records, int partitions, Figure exactlyOnceLoop, Figure atLeastOnceLoop, Figure streamsCopy,
-                         Figure trigger) {
+                         Figure trigger, ThreadTimeSplit triggerSplit) {
 
         public double ratioToExactlyOnceLoop() {
             return trigger.median() / exactlyOnceLoop.median();
@@ -118,13 +129,14 @@ public final class TriggerBenchmark {
             lines.add(String.format("%,d upload events, INSTANCE scope (one auto-run model: one job per event), %d partitions in and out,"
                     + " commit every %d ms; median of %d rounds (each round, events/s)", records, partitions, COMMIT_INTERVAL.toMillis(),
                     trigger.perSecond().size()));
-            lines.add(String.format("  %-56s %16s  %s  %s", "", "median", "CPU/event", "rounds"));
+            lines.add(String.format("  %-62s %16s  %s  %s", "", "median", "CPU/event", "rounds"));
             for (Figure f : List.of(exactlyOnceLoop, atLeastOnceLoop, streamsCopy, trigger)) {
-                lines.add(String.format("  %-56s %,9.0f events/s  %6.1f us   (%s)", f.name(), f.median(), f.medianCpu(),
+                lines.add(String.format("  %-62s %,9.0f events/s  %6.1f us   (%s)", f.name(), f.median(), f.medianCpu(),
                         String.join(", ", f.perSecond().stream().map(v -> String.format("%,.0f", v)).toList())));
             }
             lines.add(String.format("  ratio trigger / plain exactly-once loop:   %.2f (target >= 0.70)", ratioToExactlyOnceLoop()));
             lines.add(String.format("  ratio trigger / plain at-least-once loop:  %.2f", ratioToAtLeastOnceLoop()));
+            lines.add("  trigger's stream threads, last round (Kafka Streams thread metrics): " + triggerSplit.describe());
             return lines;
         }
     }
@@ -156,11 +168,14 @@ public final class TriggerBenchmark {
                         (out, id) -> measureLoop(bootstrapServers, topics, out, records, false, id));
                 contenders.put("Kafka Streams copy, exactly_once_v2 (diagnostic)",
                         (out, id) -> measureStreamsCopy(bootstrapServers, topics, out, records, id));
-                contenders.put("auto-run trigger (Kafka Streams, exactly_once_v2)",
-                        (out, id) -> measureTrigger(bootstrapServers, schemaRegistryUrl, topics, out, records, id));
+                String triggerName = "auto-run trigger (Kafka Streams, exactly_once_v2" + (options.streamThreads() > 1
+                        ? ", " + options.streamThreads() + " threads)" : ")");
+                contenders.put(triggerName, (out, id) -> measureTrigger(bootstrapServers, schemaRegistryUrl, topics, out, records,
+                        options.streamThreads(), id));
                 List<String> names = new ArrayList<>(contenders.keySet());
                 Map<String, List<Double>> rates = new HashMap<>();
                 Map<String, List<Double>> cpu = new HashMap<>();
+                ThreadTimeSplit triggerSplit = null;
                 for (int round = options.warmUp() ? 0 : 1; round <= options.rounds(); round++) {
                     for (int i = 0; i < names.size(); i++) {
                         String name = names.get((i + round) % names.size());
@@ -168,16 +183,21 @@ public final class TriggerBenchmark {
                         Topic<byte[], byte[]> out = output(topics, id);
                         TopicProvisioner.ensure(admin, List.of(out), (short) -1);
                         Measurement m = contenders.get(name).measure(out, id);
-                        progress.accept(String.format("%s %-56s %,9.0f events/s %6.1f us CPU/event",
-                                round == 0 ? "warm-up " : "round " + round + " ", name, m.perSecond(), m.cpuMicrosPerEvent()));
+                        progress.accept(String.format("%s %-62s %,9.0f events/s %6.1f us CPU/event%s",
+                                round == 0 ? "warm-up " : "round " + round + " ", name, m.perSecond(), m.cpuMicrosPerEvent(),
+                                m.split() == null ? "" : " (" + m.split().describe() + ")"));
                         if (round > 0) {
+                            if (name.equals(triggerName)) {
+                                triggerSplit = m.split();
+                            }
                             rates.computeIfAbsent(name, n -> new ArrayList<>()).add(m.perSecond());
                             cpu.computeIfAbsent(name, n -> new ArrayList<>()).add(m.cpuMicrosPerEvent());
                         }
                     }
                 }
                 List<Figure> figures = names.stream().map(n -> new Figure(n, rates.get(n), cpu.get(n))).toList();
-                return new Result(records, topics.uploads().partitions(), figures.get(0), figures.get(1), figures.get(2), figures.get(3));
+                return new Result(records, topics.uploads().partitions(), figures.get(0), figures.get(1), figures.get(2), figures.get(3),
+                        triggerSplit);
             } finally {
                 deleteTopicsOf(admin, run);
             }
@@ -198,7 +218,7 @@ public final class TriggerBenchmark {
         long cpu0 = ThreadCpu.currentThreadNanos();
         PlainLoop.run(bootstrap, topics.uploads().name(), out.name(), records, exactlyOnce, COMMIT_INTERVAL, id);
         double cpu = (ThreadCpu.currentThreadNanos() - cpu0) / 1000.0 / records;
-        return new Measurement(observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).perSecond(), cpu);
+        return new Measurement(observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).perSecond(), cpu, null);
     }
 
     private static Measurement measureStreamsCopy(String bootstrap, TriggerTopics topics, Topic<byte[], byte[]> out, int records,
@@ -207,12 +227,12 @@ public final class TriggerBenchmark {
         CompletableFuture<OutputCounter.Observed> observed = CompletableFuture.supplyAsync(() -> counter.await(records, TIMEOUT));
         try (StreamsPassThrough copy = new StreamsPassThrough(bootstrap, topics.uploads().name(), out.name(), id, COMMIT_INTERVAL)) {
             double rate = observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).perSecond();
-            return new Measurement(rate, ThreadCpu.streamThreadsNanos(id) / 1000.0 / records);
+            return new Measurement(rate, ThreadCpu.streamThreadsNanos(id) / 1000.0 / records, copy.timeSplit());
         }
     }
 
     private static Measurement measureTrigger(String bootstrap, String registryUrl, TriggerTopics shared, Topic<byte[], byte[]> out,
-                                         int records, String id) throws Exception {
+                                         int records, int streamThreads, String id) throws Exception {
         Topic<?, ?> jobs = shared.jobs();
         TriggerTopics topics = new TriggerTopics(shared.uploads(), shared.modelSettings(), shared.projectSettings(),
                 new Topic<>(out.name(), String.class, io.radflow.schemas.avro.InferenceJob.class, jobs.partitions(), jobs.cleanup(),
@@ -223,6 +243,7 @@ public final class TriggerBenchmark {
         values.put("metrics.port", "-1");
         values.put(TriggerConfig.APPLICATION_ID.name(), id);
         values.put(TriggerConfig.COMMIT_INTERVAL.name(), COMMIT_INTERVAL.toMillis() + "ms");
+        values.put(TriggerConfig.STREAM_THREADS.name(), Integer.toString(streamThreads));
         RadflowConfig config = RadflowConfig.load(TriggerConfig.DEFINITION, ConfigSource.of("benchmark", values));
         OutputCounter counter = new OutputCounter(bootstrap, topics.jobs().name());
         CompletableFuture<OutputCounter.Observed> observed = CompletableFuture.supplyAsync(() -> counter.await(records, TIMEOUT));
@@ -233,7 +254,8 @@ public final class TriggerBenchmark {
                 throw new IllegalStateException("the trigger emitted " + seen.records() + " jobs with " + seen.distinctKeys()
                         + " distinct ids for " + records + " distinct instances");
             }
-            return new Measurement(seen.perSecond(), ThreadCpu.streamThreadsNanos(id) / 1000.0 / records);
+            return new Measurement(seen.perSecond(), ThreadCpu.streamThreadsNanos(id) / 1000.0 / records,
+                    ThreadTimeSplit.of(trigger.streams().metrics()));
         }
     }
 

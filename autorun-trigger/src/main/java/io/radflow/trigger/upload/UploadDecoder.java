@@ -79,7 +79,8 @@ public final class UploadDecoder implements Processor<byte[], byte[], Object, Ob
             deadLetter(record, problem.get().reason(), problem.get().message(), null);
             return;
         }
-        context.forward(record.withKey((Object) key).withValue(event), validChild);
+        // One new record, not withKey(..).withValue(..): each copies the headers.
+        context.forward(new Record<Object, Object>(key, event, record.timestamp(), record.headers()), validChild);
     }
 
     private void deadLetter(Record<byte[], byte[]> record, Reason reason, String message, Throwable error) {

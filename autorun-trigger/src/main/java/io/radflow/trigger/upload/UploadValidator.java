@@ -102,7 +102,9 @@ public final class UploadValidator {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+            // Below 0x7f the spaces and controls are exactly the characters up to ' '; the method calls
+            // are left for the rest (this runs over every UID of every upload).
+            if (c <= ' ' || c >= 0x7f && (Character.isWhitespace(c) || Character.isISOControl(c))) {
                 return field + " '" + printable(value) + "' contains spaces or control characters";
             }
         }

@@ -30,4 +30,14 @@ class JobIdsTest {
                 // Field boundaries are unambiguous: moving characters between fields changes the id.
                 JobIds.of("m1", 1, Scope.SERIES, ".2.3", SOPS))).doesNotContain(base).doesNotHaveDuplicates();
     }
+
+    @Test
+    void shouldKeepTheIdsOfEarlierReleases() {
+        // Ids must not change between versions: a replay after an upgrade would otherwise run every job again.
+        assertThat(JobIds.of("m", 1, Scope.SERIES, "1.2.3", SOPS)).isEqualTo("2ec1a7417b48a119e0a4532aaa9843ee");
+        assertThat(JobIds.of("bench-model", 12, Scope.INSTANCE, "1.2.826.0.1.3680043.7.1.1.5", List.of("1.2.826.0.1.3680043.7.1.1.5")))
+                .isEqualTo("e6fb1f8139e51178946bdd734321a327");
+        assertThat(JobIds.of("mod\u00e8le-\u00fc", 3, Scope.STUDY, "1.2", List.of("1.2.3", "1.2.4")))
+                .isEqualTo("812563126c33973ab837268a590d51ae");
+    }
 }

@@ -28,6 +28,12 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     private final Schema readerSchema;
     private final SpecificData specificData;
     private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+    /**
+     * A decoder is only a cursor over the bytes being read, so each thread reuses one instead of
+     * allocating a decoder and its byte source per record. Values never point into it: the reader
+     * copies strings and bytes out. (It keeps the thread's last record reachable until the next one.)
+     */
+    private static final ThreadLocal<BinaryDecoder[]> DECODER = ThreadLocal.withInitial(() -> new BinaryDecoder[1]);
 
     public AvroDeserializer(SchemaRegistryClient client, Class<T> type) {
         this.client = client;
@@ -44,7 +50,9 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         ByteBuffer buffer = ByteBuffer.wrap(data);
         int id = ConfluentWireFormat.readSchemaId(buffer, topic);
         SpecificDatumReader<T> reader = readerFor(id, topic);
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, buffer.position(), buffer.remaining(), null);
+        BinaryDecoder[] reused = DECODER.get();
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, buffer.position(), buffer.remaining(), reused[0]);
+        reused[0] = decoder;
         try {
             T value = reader.read(null, decoder);
             if (!decoder.isEnd()) {
