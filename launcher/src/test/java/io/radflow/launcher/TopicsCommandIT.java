@@ -4,16 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.radflow.schemas.Topic;
 import io.radflow.schemas.TopicCatalog;
+import io.radflow.schemas.TopicProvisioner;
 import io.radflow.testsupport.TestStack;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -43,6 +52,33 @@ class TopicsCommandIT {
                 Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()));
                 assertThat(config.get("cleanup.policy").value()).as(topic.name()).isEqualTo(topic.configs().get("cleanup.policy"));
             }
+        }
+    }
+
+    @Test
+    void shouldReturnNewTopicsOnlyOnceEveryPartitionHasALeader() throws Exception {
+        TestStack stack = TestStack.get();
+        String name = "provisioner-leaders-" + UUID.randomUUID();
+        Topic<byte[], byte[]> topic = new Topic<>(name, byte[].class, byte[].class, 12, Topic.Cleanup.DELETE,
+                Optional.of(3_600_000L), "test topic");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            assertThat(TopicProvisioner.ensure(admin, List.of(topic), (short) 1)).containsExactly(name);
+
+            TopicDescription described = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+            assertThat(described.partitions()).hasSize(12).allSatisfy(p -> assertThat(p.leader()).isNotNull());
+            // Written at once, to every partition, by an idempotent producer with several requests in flight.
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers(),
+                    "acks", "all", "enable.idempotence", true, "delivery.timeout.ms", 30_000, "linger.ms", 0),
+                    new ByteArraySerializer(), new ByteArraySerializer())) {
+                List<Future<RecordMetadata>> sent = new ArrayList<>();
+                for (int i = 0; i < 120; i++) {
+                    sent.add(producer.send(new ProducerRecord<>(name, i % 12, null, new byte[] {(byte) i})));
+                }
+                for (Future<RecordMetadata> f : sent) {
+                    assertThat(f.get(60, TimeUnit.SECONDS).offset()).isNotNegative();
+                }
+            }
+            admin.deleteTopics(List.of(name)).all().get(30, TimeUnit.SECONDS);
         }
     }
 }

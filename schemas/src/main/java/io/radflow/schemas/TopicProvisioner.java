@@ -1,5 +1,6 @@
 package io.radflow.schemas;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class TopicProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
 
     private TopicProvisioner() {
     }
@@ -54,6 +56,7 @@ public final class TopicProvisioner {
             }
             List<String> created = missing.stream().map(NewTopic::name).toList();
             if (!created.isEmpty()) {
+                awaitLeaders(admin, created);
                 log.info("created topics {}", created);
             }
             return created;
@@ -63,5 +66,35 @@ public final class TopicProvisioner {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         }
+    }
+
+    /**
+     * Waits until every partition of the new topics has a leader. A topic is created before its
+     * partitions have leaders, and a producer writing in that gap gets NOT_LEADER_OR_FOLLOWER; with
+     * several requests in flight, an idempotent producer's retried first batch can then land behind a
+     * later one and be refused as out of order on every retry (seen with Kafka 4.3.1 on a fresh topic).
+     */
+    private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException {
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        while (true) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+                if (described.values().stream().allMatch(TopicProvisioner::allLed)) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // Not visible yet (UnknownTopicOrPartition): ask again below.
+                log.debug("new topics not described yet topics={} error={}", names, e.toString());
+            }
+            if (System.nanoTime() > deadline) {
+                log.warn("new topics still have partitions without a leader topics={} waited={}", names, LEADER_WAIT);
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean allLed(TopicDescription topic) {
+        return topic.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
     }
 }

@@ -176,12 +176,21 @@ public final class TriggerBenchmark {
                 Map<String, List<Double>> rates = new HashMap<>();
                 Map<String, List<Double>> cpu = new HashMap<>();
                 ThreadTimeSplit triggerSplit = null;
-                for (int round = options.warmUp() ? 0 : 1; round <= options.rounds(); round++) {
+                int firstRound = options.warmUp() ? 0 : 1;
+                // Every output topic is created before the first contender runs, so none writes to a topic
+                // whose partitions are still getting their leaders.
+                List<Topic<?, ?>> outputs = new ArrayList<>();
+                for (int round = firstRound; round <= options.rounds(); round++) {
+                    for (int c = 0; c < names.size(); c++) {
+                        outputs.add(output(topics, outputId(run, round, c)));
+                    }
+                }
+                TopicProvisioner.ensure(admin, outputs, (short) -1);
+                for (int round = firstRound; round <= options.rounds(); round++) {
                     for (int i = 0; i < names.size(); i++) {
                         String name = names.get((i + round) % names.size());
-                        String id = run + "-r" + round + "-c" + names.indexOf(name);
+                        String id = outputId(run, round, names.indexOf(name));
                         Topic<byte[], byte[]> out = output(topics, id);
-                        TopicProvisioner.ensure(admin, List.of(out), (short) -1);
                         Measurement m = contenders.get(name).measure(out, id);
                         progress.accept(String.format("%s %-62s %,9.0f events/s %6.1f us CPU/event%s",
                                 round == 0 ? "warm-up " : "round " + round + " ", name, m.perSecond(), m.cpuMicrosPerEvent(),
@@ -202,6 +211,11 @@ public final class TriggerBenchmark {
                 deleteTopicsOf(admin, run);
             }
         }
+    }
+
+    /** Names one contender's run in one round: its output topic, consumer group and Streams application id. */
+    private static String outputId(String run, int round, int contender) {
+        return run + "-r" + round + "-c" + contender;
     }
 
     /** An output topic with the jobs topic's layout. */
