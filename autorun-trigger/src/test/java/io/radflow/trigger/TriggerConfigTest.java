@@ -32,7 +32,9 @@ class TriggerConfigTest {
         assertThat(p).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
                 .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "radflow-autorun-trigger")
                 .containsEntry("bootstrap.servers", "localhost:9092")
-                .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/radflow/trigger");
+                .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/radflow/trigger")
+                // Each task reads one partition of one topic: nothing to wait for across partitions.
+                .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         assertThat(TriggerSettings.from(config).quietPeriod()).isEqualTo(Duration.ofSeconds(60));
     }
 

@@ -44,4 +44,20 @@ class UploadValidatorTest {
         assertThat(reasonOf(zeroFrames)).isEqualTo(Reason.MALFORMED_EVENT);
         assertThat(reasonOf(zeroCount)).isEqualTo(Reason.MALFORMED_EVENT);
     }
+
+    @Test
+    void shouldRefuseUidsWithSpacesOrControlCharactersAnywhereInUnicode() {
+        // ASCII spaces and controls, DEL, a C1 control, a Unicode space; printable non-ASCII is left alone.
+        for (String bad : java.util.List.of("1.2 3", "1.2\t3", "1.2\u00013", "1.2\u007f3", "1.2\u00853", "1.2\u20033", "1.2\u30003")) {
+            DatasetUploadEvent e = valid();
+            ((DataUploaded) e.getPayload()).setSopInstanceUid(bad);
+            assertThat(UploadValidator.check("1.2.3", e)).as(bad).hasValueSatisfying(problem -> {
+                assertThat(problem.reason()).isEqualTo(Reason.MALFORMED_EVENT);
+                assertThat(problem.message()).contains("sopInstanceUid").contains("spaces or control characters");
+            });
+        }
+        DatasetUploadEvent lenient = valid();
+        ((DataUploaded) lenient.getPayload()).setSopInstanceUid("1.2.3.\u00e9~!");
+        assertThat(reasonOf(lenient)).isNull();
+    }
 }
