@@ -2,6 +2,7 @@ package io.radflow.schemas;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,10 +72,12 @@ public final class TopicProvisioner {
     }
 
     /**
-     * Waits until every partition of the new topics has a leader. A topic is created before its
-     * partitions have leaders, and a producer writing in that gap gets NOT_LEADER_OR_FOLLOWER; with
-     * several requests in flight, an idempotent producer's retried first batch can then land behind a
-     * later one and be refused as out of order on every retry (seen with Kafka 4.3.1 on a fresh topic).
+     * Waits until the broker leads every partition of the new topics. A topic is described with its
+     * leaders a moment before the leading broker serves them, and a producer writing in that gap gets
+     * NOT_LEADER_OR_FOLLOWER; with several requests in flight, an idempotent producer's retried first
+     * batch then lands behind a later one and is refused as out of order on every retry (Kafka 4.3.1,
+     * reproduced by TopicsCommandIT). Listing the partitions' end offsets is answered by the leader
+     * itself, so once that succeeds a write will too.
      */
     private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException {
         long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
@@ -80,18 +85,26 @@ public final class TopicProvisioner {
             try {
                 Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
                 if (described.values().stream().allMatch(TopicProvisioner::allLed)) {
+                    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                    described.values().forEach(t -> t.partitions().forEach(
+                            p -> partitions.put(new TopicPartition(t.name(), p.partition()), OffsetSpec.latest())));
+                    admin.listOffsets(partitions).all().get(remainingSeconds(deadline), TimeUnit.SECONDS);
                     return;
                 }
             } catch (ExecutionException | TimeoutException e) {
-                // Not visible yet (UnknownTopicOrPartition): ask again below.
-                log.debug("new topics not described yet topics={} error={}", names, e.toString());
+                // Not described or not led yet: ask again below.
+                log.debug("new topics not ready yet topics={} error={}", names, e.toString());
             }
             if (System.nanoTime() > deadline) {
-                log.warn("new topics still have partitions without a leader topics={} waited={}", names, LEADER_WAIT);
+                log.warn("new topics still have partitions without a serving leader topics={} waited={}", names, LEADER_WAIT);
                 return;
             }
             Thread.sleep(50);
         }
+    }
+
+    private static long remainingSeconds(long deadlineNanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadlineNanos - System.nanoTime()));
     }
 
     private static boolean allLed(TopicDescription topic) {
