@@ -93,19 +93,12 @@ public final class DemoCommand implements Callable<Integer> {
         // Ctrl-C while the demo runs stops it in order (pipeline closed, scratch space removed), as after --keep-running.
         ShutdownLatch shutdown = new ShutdownLatch();
         Thread demoThread = Thread.currentThread();
-        Thread interrupter = new Thread(() -> {
-            try {
-                shutdown.await();
-                if (demoRunning) {
-                    stopRequested = true;
-                    demoThread.interrupt();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        shutdown.whenTriggered("radflow-demo-ctrl-c", () -> {
+            if (demoRunning) {
+                stopRequested = true;
+                demoThread.interrupt();
             }
-        }, "radflow-demo-ctrl-c");
-        interrupter.setDaemon(true);
-        interrupter.start();
+        });
         ownsStateFile = false;
         long t0 = System.nanoTime();
         try {

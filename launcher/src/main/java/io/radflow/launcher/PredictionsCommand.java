@@ -82,18 +82,8 @@ public final class PredictionsCommand implements Callable<Integer> {
                 }
                 Map<TopicPartition, Long> end = follow ? Map.of() : consumer.endOffsets(partitions);
                 ShutdownLatch shutdown = follow ? new ShutdownLatch() : null;
-                Thread waker = null;
                 if (shutdown != null) {
-                    waker = new Thread(() -> {
-                        try {
-                            shutdown.await();
-                            consumer.wakeup();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }, "predictions-shutdown");
-                    waker.setDaemon(true);
-                    waker.start();
+                    shutdown.whenTriggered("predictions-shutdown", consumer::wakeup);
                 }
                 try {
                     while (follow || !reached(consumer, end)) {

@@ -24,6 +24,23 @@ public final class ShutdownLatch {
         latch.await();
     }
 
+    /**
+     * Runs {@code action} on a daemon thread once shutdown begins: for a front end blocked in a loop
+     * that must be interrupted or woken rather than waiting on this latch itself.
+     */
+    public void whenTriggered(String threadName, Runnable action) {
+        Thread watcher = new Thread(() -> {
+            try {
+                latch.await();
+                action.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, threadName);
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
     /** Signals that everything is closed; the JVM may exit. */
     public void closed() {
         closed.countDown();
