@@ -24,17 +24,19 @@ class TriggerBenchmarkIT {
         TriggerBenchmark.Result result = TriggerBenchmark.run(stack.bootstrapServers(), stack.schemaRegistryUrl(),
                 new TriggerBenchmark.Options(2000, 100, 1, false, 1), progress::add);
 
-        assertThat(List.of(result.exactlyOnceLoop(), result.atLeastOnceLoop(), result.streamsCopy(), result.trigger()))
+        assertThat(List.of(result.exactlyOnceLoop(), result.atLeastOnceLoop(), result.jobLoop(), result.streamsCopy(),
+                result.trigger()))
                 .allSatisfy(f -> {
                     assertThat(f.perSecond()).hasSize(1);
                     assertThat(f.median()).isPositive().isFinite();
                     assertThat(f.medianCpu()).isPositive();
                 });
         assertThat(result.report()).anySatisfy(l -> assertThat(l).contains("ratio trigger / plain exactly-once loop"))
+                .anySatisfy(l -> assertThat(l).contains("loop with the trigger's work"))
                 .anySatisfy(l -> assertThat(l).contains("trigger's stream threads").contains("processing"));
         // Streams' own thread metrics: shares of the thread's loop, so each lies between 0 and 1.
         ThreadTimeSplit split = result.triggerSplit();
         assertThat(List.of(split.process(), split.commit(), split.poll(), split.punctuate())).allSatisfy(r -> assertThat(r).isBetween(0.0, 1.0));
-        assertThat(progress).filteredOn(l -> l.startsWith("round 1")).hasSize(4);
+        assertThat(progress).filteredOn(l -> l.startsWith("round 1")).hasSize(5);
     }
 }

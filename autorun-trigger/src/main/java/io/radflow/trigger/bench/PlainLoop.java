@@ -18,18 +18,27 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The baseline: one thread that consumes the uploads and produces each record, unchanged, to an
- * output topic, committing every {@code commitInterval} like the trigger does. Exactly-once mode
- * commits the produced records and the consumed offsets in one transaction (what the trigger
- * guarantees); at-least-once mode uses plain acks=all sends and offset commits.
+ * The baseline: one thread that consumes the uploads and produces a record for each, to an output
+ * topic, committing every {@code commitInterval} like the trigger does. Exactly-once mode commits
+ * the produced records and the consumed offsets in one transaction (what the trigger guarantees);
+ * at-least-once mode uses plain acks=all sends and offset commits. The baseline proper copies each
+ * record unchanged ({@link Transform#COPY}); a diagnostic contender does real work per record.
  */
 final class PlainLoop {
+
+    /** What the loop produces to {@code output} for one consumed record. */
+    @FunctionalInterface
+    interface Transform {
+        Transform COPY = (output, consumed) -> new ProducerRecord<>(output, consumed.key(), consumed.value());
+
+        ProducerRecord<byte[], byte[]> apply(String output, ConsumerRecord<byte[], byte[]> consumed);
+    }
 
     private PlainLoop() {
     }
 
     static void run(String bootstrapServers, String input, String output, long records, boolean exactlyOnce,
-                    Duration commitInterval, String id) {
+                    Duration commitInterval, String id, Transform transform) {
         Map<String, Object> consumerProps = new HashMap<>();
         consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, id);
@@ -54,7 +63,7 @@ final class PlainLoop {
             while (consumed < records) {
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
-                    producer.send(new ProducerRecord<>(output, r.key(), r.value()));
+                    producer.send(transform.apply(output, r));
                     consumed++;
                 }
                 if (consumed >= records || System.nanoTime() - lastCommit >= commitInterval.toNanos()) {

@@ -47,14 +47,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Upload events per second through the trigger at INSTANCE scope (one auto-run model: every event
  * becomes one job), beside plain consume-and-produce loops over the same input, on the same broker
- * and the catalog's topic layout, measured in the same run. Each run uses topics of its own and
- * deletes them afterwards.
+ * and the catalog's topic layout, measured in the same run. Two diagnostics split the gap: the
+ * exactly-once loop doing the trigger's per-event work (no Kafka Streams, no state) and Kafka
+ * Streams copying the records (no work, no state). Each run uses topics of its own and deletes them
+ * afterwards.
  */
 public final class TriggerBenchmark {
 
     private static final Logger log = LoggerFactory.getLogger(TriggerBenchmark.class);
     static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
     static final Duration TIMEOUT = Duration.ofMinutes(10);
+    private static final String MODEL_ID = "bench-model";
+    private static final int MODEL_VERSION = 1;
 
     private TriggerBenchmark() {
     }
@@ -110,11 +114,13 @@ public final class TriggerBenchmark {
     }
 
     /**
+     * @param jobLoop      diagnostic: the exactly-once loop doing the trigger's per-event work (decode, check, build and
+     *                     hash the job, encode it) without Kafka Streams and without state, that work's share of the cost
      * @param streamsCopy  diagnostic: Kafka Streams copying the records unchanged, the framework's share of the cost
      * @param triggerSplit where the trigger's stream threads spent their time in its last measured round
      */
-    public record Result(int records, int partitions, Figure exactlyOnceLoop, Figure atLeastOnceLoop, Figure streamsCopy,
-                         Figure trigger, ThreadTimeSplit triggerSplit) {
+    public record Result(int records, int partitions, Figure exactlyOnceLoop, Figure atLeastOnceLoop, Figure jobLoop,
+                         Figure streamsCopy, Figure trigger, ThreadTimeSplit triggerSplit) {
 
         public double ratioToExactlyOnceLoop() {
             return trigger.median() / exactlyOnceLoop.median();
@@ -130,12 +136,14 @@ public final class TriggerBenchmark {
                     + " commit every %d ms; median of %d rounds (each round, events/s)", records, partitions, COMMIT_INTERVAL.toMillis(),
                     trigger.perSecond().size()));
             lines.add(String.format("  %-62s %16s  %s  %s", "", "median", "CPU/event", "rounds"));
-            for (Figure f : List.of(exactlyOnceLoop, atLeastOnceLoop, streamsCopy, trigger)) {
+            for (Figure f : List.of(exactlyOnceLoop, atLeastOnceLoop, jobLoop, streamsCopy, trigger)) {
                 lines.add(String.format("  %-62s %,9.0f events/s  %6.1f us   (%s)", f.name(), f.median(), f.medianCpu(),
                         String.join(", ", f.perSecond().stream().map(v -> String.format("%,.0f", v)).toList())));
             }
             lines.add(String.format("  ratio trigger / plain exactly-once loop:   %.2f (target >= 0.70)", ratioToExactlyOnceLoop()));
             lines.add(String.format("  ratio trigger / plain at-least-once loop:  %.2f", ratioToAtLeastOnceLoop()));
+            lines.add(String.format("  diagnostics / plain exactly-once loop:     loop with the trigger's work %.2f, Kafka Streams copy %.2f",
+                    jobLoop.median() / exactlyOnceLoop.median(), streamsCopy.median() / exactlyOnceLoop.median()));
             lines.add("  trigger's stream threads, last round (Kafka Streams thread metrics): " + triggerSplit.describe());
             return lines;
         }
@@ -163,9 +171,13 @@ public final class TriggerBenchmark {
                 int records = options.records();
                 Map<String, Contender> contenders = new java.util.LinkedHashMap<>();
                 contenders.put("plain loop, exactly-once (transactions, offsets in them)",
-                        (out, id) -> measureLoop(bootstrapServers, topics, out, records, true, id));
+                        (out, id) -> measureLoop(bootstrapServers, topics, out, records, true, id, PlainLoop.Transform.COPY));
                 contenders.put("plain loop, at-least-once (acks=all, offset commits)",
-                        (out, id) -> measureLoop(bootstrapServers, topics, out, records, false, id));
+                        (out, id) -> measureLoop(bootstrapServers, topics, out, records, false, id, PlainLoop.Transform.COPY));
+                InstanceJobWork jobWork = new InstanceJobWork(topics.uploads().name(), serdes.valueDeserializer(topics.uploads()),
+                        serdes.keySerializer(topics.jobs()), serdes.valueSerializer(topics.jobs()), MODEL_ID, MODEL_VERSION);
+                contenders.put("plain loop doing the trigger's work, exactly-once (diagnostic)",
+                        (out, id) -> measureLoop(bootstrapServers, topics, out, records, true, id, jobWork));
                 contenders.put("Kafka Streams copy, exactly_once_v2 (diagnostic)",
                         (out, id) -> measureStreamsCopy(bootstrapServers, topics, out, records, id));
                 String triggerName = "auto-run trigger (Kafka Streams, exactly_once_v2" + (options.streamThreads() > 1
@@ -206,7 +218,7 @@ public final class TriggerBenchmark {
                 }
                 List<Figure> figures = names.stream().map(n -> new Figure(n, rates.get(n), cpu.get(n))).toList();
                 return new Result(records, topics.uploads().partitions(), figures.get(0), figures.get(1), figures.get(2), figures.get(3),
-                        triggerSplit);
+                        figures.get(4), triggerSplit);
             } finally {
                 deleteTopicsOf(admin, run);
             }
@@ -226,13 +238,17 @@ public final class TriggerBenchmark {
     }
 
     private static Measurement measureLoop(String bootstrap, TriggerTopics topics, Topic<byte[], byte[]> out, int records,
-                                           boolean exactlyOnce, String id) throws Exception {
+                                           boolean exactlyOnce, String id, PlainLoop.Transform transform) throws Exception {
         OutputCounter counter = new OutputCounter(bootstrap, out.name());
         CompletableFuture<OutputCounter.Observed> observed = CompletableFuture.supplyAsync(() -> counter.await(records, TIMEOUT));
         long cpu0 = ThreadCpu.currentThreadNanos();
-        PlainLoop.run(bootstrap, topics.uploads().name(), out.name(), records, exactlyOnce, COMMIT_INTERVAL, id);
+        PlainLoop.run(bootstrap, topics.uploads().name(), out.name(), records, exactlyOnce, COMMIT_INTERVAL, id, transform);
         double cpu = (ThreadCpu.currentThreadNanos() - cpu0) / 1000.0 / records;
-        return new Measurement(observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).perSecond(), cpu, null);
+        OutputCounter.Observed seen = observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        if (transform != PlainLoop.Transform.COPY) {
+            requireOneJobPerEvent("the loop doing the trigger's work", seen, records);
+        }
+        return new Measurement(seen.perSecond(), cpu, null);
     }
 
     private static Measurement measureStreamsCopy(String bootstrap, TriggerTopics topics, Topic<byte[], byte[]> out, int records,
@@ -264,12 +280,17 @@ public final class TriggerBenchmark {
         try (AutorunTriggerService trigger = new AutorunTriggerService(config, topics)) {
             trigger.start();
             OutputCounter.Observed seen = observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            if (seen.distinctKeys() != records || seen.records() != records) {
-                throw new IllegalStateException("the trigger emitted " + seen.records() + " jobs with " + seen.distinctKeys()
-                        + " distinct ids for " + records + " distinct instances");
-            }
+            requireOneJobPerEvent("the trigger", seen, records);
             return new Measurement(seen.perSecond(), ThreadCpu.streamThreadsNanos(id) / 1000.0 / records,
                     ThreadTimeSplit.of(trigger.streams().metrics()));
+        }
+    }
+
+    /** Every upload is a distinct instance, so a contender that builds jobs must emit exactly one job, with its own id, per upload. */
+    private static void requireOneJobPerEvent(String who, OutputCounter.Observed seen, int records) {
+        if (seen.distinctKeys() != records || seen.records() != records) {
+            throw new IllegalStateException(who + " emitted " + seen.records() + " jobs with " + seen.distinctKeys()
+                    + " distinct ids for " + records + " distinct instances");
         }
     }
 
@@ -281,9 +302,9 @@ public final class TriggerBenchmark {
                     .setProjectId(projectId).setName("benchmark").setSiteId("bench").setCreatedAt(before).setUpdatedAt(before)
                     .build())).get();
         }
-        ModelVersion version = ModelVersion.newBuilder().setVersion(1).setRuntime(RuntimeKind.ONNX).setScope(Scope.INSTANCE)
+        ModelVersion version = ModelVersion.newBuilder().setVersion(MODEL_VERSION).setRuntime(RuntimeKind.ONNX).setScope(Scope.INSTANCE)
                 .setBatching(Batching.newBuilder().setMaxBatchSize(1).setMaxQueueDelayMs(0).build()).setCreatedAt(before).build();
-        ModelSettings model = ModelSettings.newBuilder().setModelId("bench-model").setProjectId(projectId).setOwnerId("bench")
+        ModelSettings model = ModelSettings.newBuilder().setModelId(MODEL_ID).setProjectId(projectId).setOwnerId("bench")
                 .setName("bench-model").setLibrary(ModelLibrary.ONNX).setFileType(ModelFileType.ONNX).setAutoRun(true)
                 .setVersions(List.of(version)).setCreatedAt(before).setUpdatedAt(before).build();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap), Serdes.String().serializer(),
