@@ -2,6 +2,7 @@ package io.radflow.trigger;
 
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.kafka.KafkaClientProperties;
+import io.radflow.common.kafka.StreamsExceptionHandling;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,7 +22,7 @@ public final class TriggerStreamsConfig {
         // Jobs, state changes and consumed offsets commit in one transaction: no job lost or duplicated.
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // Kafka 5 default: failures in the global settings processors go through the same handler.
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.putAll(StreamsExceptionHandling.globalHandlerEnabled());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(TriggerConfig.STREAM_THREADS));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(TriggerConfig.COMMIT_INTERVAL).toMillis());
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -39,6 +39,15 @@ class TriggerConfigTest {
     }
 
     @Test
+    void shouldHandTheGlobalExceptionHandlerSettingToThePartitionAssignorToo() {
+        Properties p = TriggerStreamsConfig.properties(load(Map.of(), Map.of()), java.nio.file.Path.of("/var/lib/radflow/trigger"));
+
+        // The assignor builds its own StreamsConfig from these; without the setting it warns at every start.
+        assertThat(new StreamsConfig(p).getMainConsumerConfigs("group", "client", 0))
+                .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    }
+
+    @Test
     void shouldReadTheEnvironmentAndPassStreamsSettingsThrough() {
         RadflowConfig config = load(Map.of("trigger.streams.num.standby.replicas", "1"),
                 Map.of("RADFLOW_TRIGGER_QUIET_PERIOD", "5s", "RADFLOW_KAFKA_CLIENT_SECURITY_PROTOCOL", "SASL_SSL"));

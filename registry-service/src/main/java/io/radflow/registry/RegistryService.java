@@ -8,6 +8,7 @@ import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.error.Reason;
 import io.radflow.common.kafka.KafkaClientProperties;
+import io.radflow.common.kafka.StreamsExceptionHandling;
 import io.radflow.common.lifecycle.ManagedService;
 import io.radflow.common.metrics.MetricsSetup;
 import io.radflow.content.FileContentStore;
@@ -154,8 +155,8 @@ public final class RegistryService implements ManagedService {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.get(RegistryConfig.COMMIT_INTERVAL).toMillis());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        // Fail on a processing error in the view too (the 5.0 default; also silences a start-up warning).
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Fail on a processing error in the view too (the 5.0 default).
+        props.putAll(StreamsExceptionHandling.globalHandlerEnabled());
         Path stateDir = config.get(RegistryConfig.STATE_DIR);
         props.put(StreamsConfig.STATE_DIR_CONFIG, (stateDir != null ? Files.createDirectories(stateDir)
                 : Files.createDirectories(tempDir.resolve("streams"))).toString());

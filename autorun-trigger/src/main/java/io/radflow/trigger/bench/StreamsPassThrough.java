@@ -1,5 +1,6 @@
 package io.radflow.trigger.bench;
 
+import io.radflow.common.kafka.StreamsExceptionHandling;
 import io.radflow.trigger.TriggerStreamsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ final class StreamsPassThrough implements AutoCloseable {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.putAll(StreamsExceptionHandling.globalHandlerEnabled());
         // The same framework settings as the trigger, so the diagnostic shows the framework's share of its cost.
         p.putAll(TriggerStreamsConfig.singleInputTaskSettings());
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(p)));
