@@ -3,6 +3,7 @@ package io.radflow.registry.commands;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.radflow.common.kafka.StreamsExceptionHandling;
 import io.radflow.registry.RegistryMetrics;
 import io.radflow.registry.RegistryTopology;
 import io.radflow.registry.view.ViewStores;
@@ -58,6 +59,7 @@ class CommandProcessorTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "registry-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.putAll(StreamsExceptionHandling.globalHandlerEnabled());
         driver = new TopologyTestDriver(RegistryTopology.build(serdes, new ViewUpdates(), Duration.ofMinutes(5),
                 new RegistryMetrics(new SimpleMeterRegistry()), props), props);
         commands = driver.createInputTopic(TopicCatalog.REGISTRY_COMMANDS.name(), serdes.keySerializer(TopicCatalog.REGISTRY_COMMANDS),
