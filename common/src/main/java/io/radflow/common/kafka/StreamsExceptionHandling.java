@@ -10,8 +10,8 @@ import java.util.Map;
  */
 public final class StreamsExceptionHandling {
 
-    static final String GLOBAL_HANDLER_ENABLED = "processing.exception.handler.global.enabled";
-    static final String MAIN_CONSUMER_PREFIX = "main.consumer.";
+    private static final String GLOBAL_HANDLER_ENABLED = "processing.exception.handler.global.enabled";
+    private static final String MAIN_CONSUMER_PREFIX = "main.consumer.";
 
     private StreamsExceptionHandling() {
     }
