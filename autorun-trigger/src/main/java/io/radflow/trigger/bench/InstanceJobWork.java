@@ -3,13 +3,10 @@ package io.radflow.trigger.bench;
 import io.radflow.schemas.avro.DataUploaded;
 import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.InferenceJob;
-import io.radflow.schemas.avro.JobTrigger;
-import io.radflow.schemas.avro.Scope;
 import io.radflow.trigger.group.InstanceRecord;
 import io.radflow.trigger.job.JobFactory;
 import io.radflow.trigger.upload.UploadValidator;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -51,9 +48,7 @@ final class InstanceJobWork implements PlainLoop.Transform {
         if (!(event.getPayload() instanceof DataUploaded data)) {
             throw new IllegalStateException("benchmark upload at offset " + consumed.offset() + " is not an instance upload");
         }
-        JobFactory.Target target = new JobFactory.Target(event.getProjectId(), event.getDatasetId(), event.getStudyInstanceUid(),
-                Scope.INSTANCE, data.getSopInstanceUid(), modelId, modelVersion, Map.of());
-        InferenceJob job = JobFactory.create(target, List.of(InstanceRecord.of(event, data)), JobTrigger.INSTANCE_UPLOADED, 0, null,
+        InferenceJob job = JobFactory.forInstance(event, InstanceRecord.of(event, data), modelId, modelVersion, Map.of(),
                 System.currentTimeMillis());
         return new ProducerRecord<>(output, jobKeys.serialize(output, job.getJobId()), jobs.serialize(output, job));
     }

@@ -129,9 +129,7 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
 
         for (EligibleModel m : models) {
             if (m.version().scope() == Scope.INSTANCE) {
-                JobFactory.Target target = new JobFactory.Target(project, event.getDatasetId(), study, Scope.INSTANCE,
-                        data.getSopInstanceUid(), m.modelId(), m.version().version(), m.version().args());
-                send(JobFactory.create(target, List.of(instance), JobTrigger.INSTANCE_UPLOADED, 0, null, now), now);
+                send(JobFactory.forInstance(event, instance, m.modelId(), m.version().version(), m.version().args(), now), now);
             }
         }
         addToGroup(series, seriesState, event, models, data.getImagesInAcquisition(), uploadedAt, now);

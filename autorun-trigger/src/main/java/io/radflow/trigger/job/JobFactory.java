@@ -1,5 +1,6 @@
 package io.radflow.trigger.job;
 
+import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobInstance;
 import io.radflow.schemas.avro.JobTrigger;
@@ -26,6 +27,14 @@ public final class JobFactory {
     /** What a job is about, apart from its instances. */
     public record Target(String projectId, String datasetId, String studyUid, Scope scope, String scopeUid,
                          String modelId, int version, Map<String, String> args) {
+    }
+
+    /** The INSTANCE-scope job for one uploaded instance: at once, revision 0, for one model version. */
+    public static InferenceJob forInstance(DatasetUploadEvent event, InstanceRecord instance, String modelId, int version,
+                                           Map<String, String> args, long createdAt) {
+        Target target = new Target(event.getProjectId(), event.getDatasetId(), event.getStudyInstanceUid(), Scope.INSTANCE,
+                instance.sopUid(), modelId, version, args);
+        return create(target, List.of(instance), JobTrigger.INSTANCE_UPLOADED, 0, null, createdAt);
     }
 
     /**
