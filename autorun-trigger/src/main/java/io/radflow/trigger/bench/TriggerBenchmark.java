@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +36,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -169,17 +171,19 @@ public final class TriggerBenchmark {
                 produceUploads(bootstrapServers, serdes, topics, projectId, options);
 
                 int records = options.records();
-                Map<String, Contender> contenders = new java.util.LinkedHashMap<>();
-                contenders.put("plain loop, exactly-once (transactions, offsets in them)",
+                Map<String, Contender> contenders = new LinkedHashMap<>();
+                String exactlyOnceName = "plain loop, exactly-once (transactions, offsets in them)";
+                contenders.put(exactlyOnceName,
                         (out, id) -> measureLoop(bootstrapServers, topics, out, records, true, id, PlainLoop.Transform.COPY));
-                contenders.put("plain loop, at-least-once (acks=all, offset commits)",
+                String atLeastOnceName = "plain loop, at-least-once (acks=all, offset commits)";
+                contenders.put(atLeastOnceName,
                         (out, id) -> measureLoop(bootstrapServers, topics, out, records, false, id, PlainLoop.Transform.COPY));
                 InstanceJobWork jobWork = new InstanceJobWork(topics.uploads().name(), serdes.valueDeserializer(topics.uploads()),
                         serdes.keySerializer(topics.jobs()), serdes.valueSerializer(topics.jobs()), MODEL_ID, MODEL_VERSION);
-                contenders.put("plain loop doing the trigger's work, exactly-once (diagnostic)",
-                        (out, id) -> measureLoop(bootstrapServers, topics, out, records, true, id, jobWork));
-                contenders.put("Kafka Streams copy, exactly_once_v2 (diagnostic)",
-                        (out, id) -> measureStreamsCopy(bootstrapServers, topics, out, records, id));
+                String jobLoopName = "plain loop doing the trigger's work, exactly-once (diagnostic)";
+                contenders.put(jobLoopName, (out, id) -> measureLoop(bootstrapServers, topics, out, records, true, id, jobWork));
+                String streamsCopyName = "Kafka Streams copy, exactly_once_v2 (diagnostic)";
+                contenders.put(streamsCopyName, (out, id) -> measureStreamsCopy(bootstrapServers, topics, out, records, id));
                 String triggerName = "auto-run trigger (Kafka Streams, exactly_once_v2" + (options.streamThreads() > 1
                         ? ", " + options.streamThreads() + " threads)" : ")");
                 contenders.put(triggerName, (out, id) -> measureTrigger(bootstrapServers, schemaRegistryUrl, topics, out, records,
@@ -216,9 +220,9 @@ public final class TriggerBenchmark {
                         }
                     }
                 }
-                List<Figure> figures = names.stream().map(n -> new Figure(n, rates.get(n), cpu.get(n))).toList();
-                return new Result(records, topics.uploads().partitions(), figures.get(0), figures.get(1), figures.get(2), figures.get(3),
-                        figures.get(4), triggerSplit);
+                Function<String, Figure> figure = n -> new Figure(n, rates.get(n), cpu.get(n));
+                return new Result(records, topics.uploads().partitions(), figure.apply(exactlyOnceName), figure.apply(atLeastOnceName),
+                        figure.apply(jobLoopName), figure.apply(streamsCopyName), figure.apply(triggerName), triggerSplit);
             } finally {
                 deleteTopicsOf(admin, run);
             }
