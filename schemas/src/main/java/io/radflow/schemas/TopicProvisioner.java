@@ -83,7 +83,8 @@ public final class TopicProvisioner {
         long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
         while (true) {
             try {
-                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames()
+                        .get(remainingSeconds(deadline), TimeUnit.SECONDS);
                 if (described.values().stream().allMatch(TopicProvisioner::allLed)) {
                     Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
                     described.values().forEach(t -> t.partitions().forEach(
