@@ -83,6 +83,10 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
     @Override
     public void init(ProcessorContext<String, InferenceJob> context) {
         this.context = context;
+        // After a dirty close (an aborted transaction under exactly-once) Kafka Streams revives the
+        // task and calls init again on this same processor, with the stores restored to the last
+        // commit: an idle group remembered from the aborted work may not be in the store any more.
+        idleGroups.clear();
         this.instances = context.getStateStore(TriggerStores.INSTANCES);
         this.groups = context.getStateStore(TriggerStores.GROUPS);
         this.due = new DueIndex(context.getStateStore(TriggerStores.DUE));
