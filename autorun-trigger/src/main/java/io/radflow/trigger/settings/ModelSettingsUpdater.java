@@ -82,13 +82,16 @@ public final class ModelSettingsUpdater implements Processor<String, byte[], Voi
         }
         String key = ModelCatalog.key(snapshot.projectId(), modelId);
         ModelHistory existing = store.get(key);
-        if (existing == null) {
-            // New here: either a new model, or one that moved from another project, which no longer has it.
+        if (existing == null || !existing.latest().map(ModelSnapshot::exists).orElse(false)) {
+            // New here, or back here after a move away: either a new model, or one that moved from
+            // another project, which no longer has it.
             for (KeyValue<String, ModelHistory> elsewhere : entriesOf(modelId)) {
                 String oldProject = elsewhere.value.latest().map(ModelSnapshot::projectId).orElseThrow();
                 store.put(elsewhere.key, elsewhere.value.append(ModelSnapshot.purged(oldProject, snapshot.effectiveFrom()), retention));
             }
-            existing = ModelHistory.empty(modelId);
+            if (existing == null) {
+                existing = ModelHistory.empty(modelId);
+            }
         }
         ModelHistory updated = existing.append(snapshot, retention);
         if (updated != existing) {

@@ -99,6 +99,20 @@ class ModelSettingsUpdaterTest {
     }
 
     @Test
+    void shouldMoveAModelBackToAProjectItLeft() {
+        ModelSettings m = Events.model("m1", "p1", Scope.INSTANCE, T);
+        send("m1", m);
+        send("m1", ModelSettings.newBuilder(m).setProjectId("p2").setUpdatedAt(T.plusSeconds(30)).build());
+        send("m1", ModelSettings.newBuilder(m).setProjectId("p1").setUpdatedAt(T.plusSeconds(60)).build());
+
+        long later = T.plusSeconds(61).toEpochMilli();
+        assertThat(catalog.eligibleAt("p2", later)).as("the project it left again").isEmpty();
+        assertThat(catalog.eligibleAt("p1", later)).extracting(EligibleModel::modelId).containsExactly("m1");
+        assertThat(catalog.eligibleAt("p1", T.plusSeconds(45).toEpochMilli())).as("while it was in p2").isEmpty();
+        assertThat(catalog.eligibleAt("p2", T.plusSeconds(45).toEpochMilli())).hasSize(1);
+    }
+
+    @Test
     void shouldSkipAnUndecodableRecordAndThrowWhenTheRegistryIsDown() {
         updater.process(new Record<>("m1", "garbage".getBytes(), 0));
         assertThat(meters.find(TriggerMetrics.SETTINGS_SKIPPED).counter().count()).isEqualTo(1);
