@@ -275,6 +275,42 @@ class AutoRunTopologyTest {
     }
 
     @Test
+    void shouldEmitARevisionAtOnceWhenAMarkerCountBeyondTheQuietEmissionIsReached() {
+        t.model(model("m-series", P, Scope.SERIES, BEFORE));
+        t.upload(inst(SERIES, 1));
+        t.upload(inst(SERIES, 2));
+        t.advance(Duration.ofSeconds(60));
+        InferenceJob partial = single(t.readJobs());
+        assertThat(partial.getTrigger()).isEqualTo(JobTrigger.QUIET_PERIOD);
+        // Arrives when nothing is pending, with a count the emission did not reach.
+        t.upload(seriesMarker(P, STUDY, SERIES, 3, at(61)));
+        assertThat(t.readJobs()).isEmpty();
+
+        t.upload(inst(SERIES, 3));
+
+        InferenceJob complete = single(t.readJobs());
+        assertThat(complete.getTrigger()).isEqualTo(JobTrigger.COMPLETION_MARKER);
+        assertThat(complete.getRevision()).isEqualTo(1);
+        assertThat(complete.getSupersedesJobId()).isEqualTo(partial.getJobId());
+        assertThat(sops(complete)).containsExactly(SERIES + ".1", SERIES + ".2", SERIES + ".3");
+    }
+
+    @Test
+    void shouldSpendAMarkerWithoutCountThatArrivesBeforeAnyInstance() {
+        t.model(model("m-series", P, Scope.SERIES, BEFORE));
+        t.upload(seriesMarker(P, STUDY, SERIES, null, at(0)));
+        t.upload(inst(SERIES, 1));
+        t.upload(inst(SERIES, 2));
+        assertThat(t.readJobs()).as("the first instance is not sent alone as a complete series").isEmpty();
+
+        t.advance(Duration.ofSeconds(60));
+
+        InferenceJob job = single(t.readJobs());
+        assertThat(job.getTrigger()).isEqualTo(JobTrigger.QUIET_PERIOD);
+        assertThat(sops(job)).containsExactly(SERIES + ".1", SERIES + ".2");
+    }
+
+    @Test
     void shouldKeepInterleavedStudiesApart() {
         t.model(model("m-series", P, Scope.SERIES, BEFORE));
         t.model(model("m-study", P, Scope.STUDY, BEFORE));

@@ -61,8 +61,11 @@ public final class CompletionRules {
 
     /**
      * A completion marker for the group arrived. Returns false for a marker seen before (same event
-     * id). A marker that arrives when everything the group holds was already emitted refers to
-     * that emission and is spent; otherwise it stays pending until its count is reached.
+     * id). A marker is spent at once when nothing is pending and its count, if any, is already
+     * reached: it refers to what was emitted, or (without a count, before any instance) there is
+     * nothing to complete, and the instances that follow complete by count or quiet period.
+     * Otherwise it stays pending until its count is reached, also when that count lies beyond an
+     * earlier emission.
      */
     public static boolean markerArrived(GroupState g, String eventId, Integer instanceCount, long now) {
         g.lastActivityAt = now;
@@ -74,7 +77,7 @@ public final class CompletionRules {
         if (ids.size() > GroupState.MARKER_IDS_KEPT) {
             ids.remove(0);
         }
-        if (g.emissions > 0 && !g.pending()) {
+        if (!g.pending() && (instanceCount == null || instanceCount <= g.instanceCount)) {
             return true;
         }
         g.markerPending = true;
