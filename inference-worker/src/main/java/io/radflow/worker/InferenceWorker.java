@@ -20,6 +20,7 @@ import io.radflow.schemas.TopicCatalog;
 import io.radflow.worker.batching.DynamicBatcher;
 import io.radflow.worker.consumer.JobConsumerLoop;
 import io.radflow.worker.consumer.OutputRecords;
+import io.radflow.worker.consumer.RecordSizeLimit;
 import io.radflow.worker.consumer.TransactionalPublisher;
 import io.radflow.worker.execution.Pipeline;
 import io.radflow.worker.execution.QueuedJob;
@@ -126,7 +127,8 @@ public final class InferenceWorker implements ManagedService {
         WorkerMetrics metrics = new WorkerMetrics(meterRegistry);
         registryClient = new HttpSchemaRegistryClient(SchemaRegistrySettings.from(config));
         TopicSerdes serdes = TopicSerdes.from(registryClient, config);
-        OutputRecords records = new OutputRecords(serdes);
+        Map<String, Object> producerProps = producerProps();
+        OutputRecords records = new OutputRecords(serdes, RecordSizeLimit.of(producerProps));
 
         settings = new ModelSettingsView(new KafkaConsumer<>(settingsConsumerProps(), new StringDeserializer(), new ByteArrayDeserializer()),
                 serdes.valueDeserializer(TopicCatalog.MODEL_SETTINGS), TopicCatalog.MODEL_SETTINGS.name());
@@ -159,7 +161,6 @@ public final class InferenceWorker implements ManagedService {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(jobConsumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
         consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(meterRegistry);
-        Map<String, Object> producerProps = producerProps();
         TransactionalPublisher publisher = new TransactionalPublisher(
                 () -> new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()));
         loop = new JobConsumerLoop(consumer, publisher, TopicCatalog.INFERENCE_JOBS.name(), metrics,

@@ -41,6 +41,8 @@ public enum Reason {
     RUNTIME_CRASHED(true),
     RUNTIME_UNAVAILABLE(true),
     INVALID_OUTPUT(false),
+    /** A result record larger than the producer may send (max.request.size). */
+    OUTPUT_TOO_LARGE(false),
 
     // Requests to a service's API (the registry's REST API maps these to HTTP statuses)
     INVALID_REQUEST(false),

@@ -24,25 +24,35 @@ public final class OutputRecords {
     private final Serializer<JobStatus> statuses;
     private final Serializer<JobFailure> failures;
     private final Deserializer<InferenceJob> jobs;
+    private final RecordSizeLimit limit;
 
-    public OutputRecords(TopicSerdes serdes) {
+    public OutputRecords(TopicSerdes serdes, RecordSizeLimit limit) {
+        this.limit = limit;
         this.predictions = serdes.valueSerializer(TopicCatalog.PREDICTIONS);
         this.statuses = serdes.valueSerializer(TopicCatalog.JOB_STATUS);
         this.failures = serdes.valueSerializer(TopicCatalog.INFERENCE_JOBS_DLQ);
         this.jobs = serdes.valueDeserializer(TopicCatalog.INFERENCE_JOBS);
     }
 
+    /** @throws io.radflow.common.error.RadflowException OUTPUT_TOO_LARGE when the producer could not send it */
     public ProducerRecord<String, byte[]> prediction(Prediction p) {
-        return record(TopicCatalog.PREDICTIONS, p.getStudyInstanceUid(), predictions.serialize(TopicCatalog.PREDICTIONS.name(), p), List.of());
+        return limit.check(record(TopicCatalog.PREDICTIONS, p.getStudyInstanceUid(), predictions.serialize(TopicCatalog.PREDICTIONS.name(), p), List.of()));
     }
 
+    /** @throws io.radflow.common.error.RadflowException OUTPUT_TOO_LARGE when the producer could not send it */
     public ProducerRecord<String, byte[]> status(JobStatus s) {
-        return record(TopicCatalog.JOB_STATUS, s.getJobId(), statuses.serialize(TopicCatalog.JOB_STATUS.name(), s), List.of());
+        return limit.check(record(TopicCatalog.JOB_STATUS, s.getJobId(), statuses.serialize(TopicCatalog.JOB_STATUS.name(), s), List.of()));
     }
 
+    /** Not checked: see {@link #fits}, which the dead letters use to leave out what makes one too large. */
     public ProducerRecord<String, byte[]> deadLetter(JobFailure f, List<Header> headers) {
         return record(TopicCatalog.INFERENCE_JOBS_DLQ, f.getJobId(),
                 failures.serialize(TopicCatalog.INFERENCE_JOBS_DLQ.name(), f), headers);
+    }
+
+    /** True when the producer can send the record. */
+    public boolean fits(ProducerRecord<String, byte[]> record) {
+        return limit.fits(record);
     }
 
     /** Decodes a consumed job value. */

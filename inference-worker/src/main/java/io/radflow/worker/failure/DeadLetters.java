@@ -6,6 +6,7 @@ import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobFailure;
 import io.radflow.worker.consumer.ConsumedJob;
 import io.radflow.worker.consumer.OutputRecords;
+import io.radflow.worker.consumer.RecordSizeLimit;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -33,19 +34,45 @@ public final class DeadLetters {
         this.workerId = workerId;
     }
 
-    /** @param job null when the record never decoded into a job */
+    /**
+     * @param job null when the record never decoded into a job. A dead letter that would be too large
+     *            to publish leaves out its copy of the job and the stack trace (the source coordinates
+     *            still find the job), and says so in its message.
+     */
     public ProducerRecord<String, byte[]> record(ConsumedJob source, InferenceJob job, Reason reason, String message,
                                                  Throwable cause, int attempts) {
+        ProducerRecord<String, byte[]> full = record(source, job, job, reason, message, cause, attempts);
+        if (records.fits(full)) {
+            return full;
+        }
+        String shortened = message + " (this dead letter leaves out the job and the stack trace: with them it would take about "
+                + RecordSizeLimit.estimatedSize(full) + " bytes, more than the worker may publish)";
+        return records.deadLetter(failure(source, job, null, reason, shortened, null, attempts).build(),
+                headers(source, reason, shortened, null, null, attempts));
+    }
+
+    private ProducerRecord<String, byte[]> record(ConsumedJob source, InferenceJob job, InferenceJob copy, Reason reason,
+                                                  String message, Throwable cause, int attempts) {
         String stackTrace = cause == null ? null : stackTrace(cause);
-        JobFailure failure = JobFailure.newBuilder()
+        return records.deadLetter(failure(source, job, copy, reason, message, cause, attempts).setStackTrace(stackTrace).build(),
+                headers(source, reason, message, cause, stackTrace, attempts));
+    }
+
+    /** @param copy the job as consumed, carried for replay; null to leave it out */
+    private JobFailure.Builder failure(ConsumedJob source, InferenceJob job, InferenceJob copy, Reason reason, String message,
+                                       Throwable cause, int attempts) {
+        return JobFailure.newBuilder()
                 .setJobId(job != null ? job.getJobId() : source.key() != null ? source.key() : "")
                 .setReason(reason.name()).setRetriable(reason.retriable()).setMessage(message).setAttempts(attempts)
                 .setSourceTopic(source.partition().topic()).setSourcePartition(source.partition().partition())
                 .setSourceOffset(source.offset())
                 .setModelId(job != null ? job.getModelId() : null).setModelVersion(job != null ? job.getModelVersion() : null)
-                .setJob(job).setExceptionClass(cause == null ? null : cause.getClass().getName()).setStackTrace(stackTrace)
-                .setWorkerId(workerId).setFailedAt(Instant.now())
-                .build();
+                .setJob(copy).setExceptionClass(cause == null ? null : cause.getClass().getName()).setStackTrace(null)
+                .setWorkerId(workerId).setFailedAt(Instant.now());
+    }
+
+    private static List<Header> headers(ConsumedJob source, Reason reason, String message, Throwable cause, String stackTrace,
+                                        int attempts) {
         List<Header> headers = new ArrayList<>();
         headers.add(header(DeadLetterHeaders.SOURCE_TOPIC, source.partition().topic()));
         headers.add(header(DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(source.partition().partition())));
@@ -57,7 +84,7 @@ public final class DeadLetters {
             headers.add(header(DeadLetterHeaders.EXCEPTION_CLASS, cause.getClass().getName()));
             headers.add(header(DeadLetterHeaders.EXCEPTION_STACKTRACE, stackTrace));
         }
-        return records.deadLetter(failure, headers);
+        return headers;
     }
 
     private static Header header(String name, String value) {
