@@ -59,6 +59,12 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     /** Side records taken into a transaction that has not committed yet; sent again until it does. */
     private final List<ProducerRecord<String, byte[]>> pendingSide = new ArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * The outcomes of a transaction whose commit is in doubt, by partition; null when none is. Until
+     * the loop knows which of them committed, it sends nothing: sending them again could publish
+     * them twice.
+     */
+    private Map<PartitionProgress, List<JobOutcome>> inDoubt;
     private volatile long lag;
     private volatile boolean running = true;
     private volatile boolean failed;
@@ -173,6 +179,10 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     }
 
     private void commit() {
+        if (inDoubt != null && !resolveInDoubt()) {
+            nextCommitAllowedNanos = System.nanoTime() + RETRY_AFTER_FAILED_COMMIT.toNanos();
+            return;
+        }
         ProducerRecord<String, byte[]> side;
         while ((side = sideRecords.poll()) != null) {
             pendingSide.add(side);
@@ -204,29 +214,45 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
             case ABORTED -> nextCommitAllowedNanos = lastCommitNanos + RETRY_AFTER_FAILED_COMMIT.toNanos();
             case IN_DOUBT -> {
                 nextCommitAllowedNanos = lastCommitNanos + RETRY_AFTER_FAILED_COMMIT.toNanos();
-                resolveInDoubt(included);
+                inDoubt = included;
+                resolveInDoubt();
             }
         }
     }
 
-    /** Asks the group coordinator which offsets a transaction with an unknown outcome committed. */
-    private void resolveInDoubt(Map<PartitionProgress, List<JobOutcome>> included) {
+    /**
+     * Finds out which outcomes of the transaction in doubt committed: first settles the transaction
+     * (a fresh producer completes or aborts it), then asks the group coordinator for the partitions'
+     * committed offsets, which are final only after that. Outcomes found committed are done; the
+     * rest stay committable and go with the next transaction.
+     *
+     * @return false when the transaction could not be settled or the offsets not read (broker away,
+     *         or the loop woken to stop): still in doubt, and nothing may be sent until it is not
+     */
+    private boolean resolveInDoubt() {
+        Map<PartitionProgress, List<JobOutcome>> included = inDoubt;
         if (included.isEmpty()) {
             pendingSide.clear(); // statuses only: dropping them is harmless, repeating them could reorder states
-            return;
+            inDoubt = null;
+            return true;
         }
         Map<TopicPartition, OffsetAndMetadata> committed;
         try {
+            publisher.settle();
             committed = consumer.committed(included.keySet().stream().map(PartitionProgress::partition)
                     .collect(java.util.stream.Collectors.toSet()), Duration.ofSeconds(30));
+        } catch (TransactionalPublisher.FencedException e) {
+            throw e;
         } catch (KafkaException e) {
-            log.warn("cannot read committed offsets after a transaction in doubt; will send again error={}", e.toString());
-            return;
+            log.warn("transaction still in doubt: cannot settle it or read the committed offsets; sending nothing until then"
+                    + " error={}", e.toString());
+            return false;
         }
         boolean any = false;
         for (Map.Entry<PartitionProgress, List<JobOutcome>> e : included.entrySet()) {
             OffsetAndMetadata c = committed.get(e.getKey().partition());
-            if (c != null) {
+            // A revoked partition's jobs were already given up (its new owner may have committed since).
+            if (c != null && !e.getKey().revoked()) {
                 List<JobOutcome> outcomes = e.getValue();
                 int n = e.getKey().committedUpTo(c.offset());
                 if (n > 0) {
@@ -235,10 +261,12 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
                 }
             }
         }
-        if (any) {
+        if (any || included.keySet().stream().allMatch(PartitionProgress::revoked)) {
             pendingSide.clear();
         }
+        inDoubt = null;
         log.info("transaction in doubt resolved committed={}", any);
+        return true;
     }
 
     private void countCommitted(List<JobOutcome> outcomes) {

@@ -68,7 +68,13 @@ public final class TransactionalPublisher implements AutoCloseable {
     public Result commit(List<ProducerRecord<String, byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
                          ConsumerGroupMetadata group) {
         if (producer == null) {
-            producer = create();
+            try {
+                producer = create();
+            } catch (KafkaException e) {
+                // Broker away: nothing was sent, so the records go again with the next try.
+                log.warn("cannot start a transactional producer; sending again later error={}", e.toString());
+                return Result.ABORTED;
+            }
         }
         AtomicReference<Exception> sendError = new AtomicReference<>();
         try {
@@ -99,6 +105,20 @@ public final class TransactionalPublisher implements AutoCloseable {
             return abort();
         }
         return commitWithRetries();
+    }
+
+    /**
+     * Settles whatever transaction the last producer left (after {@link Result#IN_DOUBT}): a fresh
+     * producer's initTransactions completes a commit that reached the coordinator or aborts one that
+     * did not, so the group's committed offsets are final afterwards. A no-op while a producer runs.
+     *
+     * @throws FencedException another worker took over the transactional id
+     * @throws KafkaException  the broker could not be reached in time; call again later
+     */
+    public void settle() {
+        if (producer == null) {
+            producer = create();
+        }
     }
 
     private Result commitWithRetries() {

@@ -25,8 +25,12 @@ import org.junit.jupiter.api.Test;
 class TransactionalPublisherTest {
 
     private final List<MockProducer<String, byte[]>> producers = new ArrayList<>();
+    /** What initTransactions of the next producer throws, if anything. */
+    private RuntimeException nextInitFailure;
     private final TransactionalPublisher publisher = new TransactionalPublisher(() -> {
         MockProducer<String, byte[]> p = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        p.initTransactionException = nextInitFailure;
+        nextInitFailure = null;
         producers.add(p);
         return p;
     });
@@ -65,6 +69,20 @@ class TransactionalPublisherTest {
         assertThat(publisher.commit(records, offsets, group)).isEqualTo(TransactionalPublisher.Result.COMMITTED);
         assertThat(producers).hasSize(2);
         assertThat(current().transactionInitialized()).isTrue();
+    }
+
+    @Test
+    void shouldTryAgainLaterWhenAFreshProducerCannotStart() {
+        current().commitTransactionException = new TimeoutException("coordinator away");
+        assertThat(publisher.commit(records, offsets, group)).isEqualTo(TransactionalPublisher.Result.IN_DOUBT);
+        nextInitFailure = new TimeoutException("initTransactions timed out");
+
+        assertThat(publisher.commit(records, offsets, group)).as("nothing sent, and not the end of the worker")
+                .isEqualTo(TransactionalPublisher.Result.ABORTED);
+        assertThat(producers).hasSize(2);
+        assertThat(producers.get(1).closed()).isTrue();
+        assertThat(publisher.commit(records, offsets, group)).isEqualTo(TransactionalPublisher.Result.COMMITTED);
+        assertThat(producers).hasSize(3);
     }
 
     @Test
