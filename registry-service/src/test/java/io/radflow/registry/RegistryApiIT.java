@@ -222,6 +222,10 @@ class RegistryApiIT {
         assertThat(manifest.at("/versions/0/path").asText()).isEqualTo("versions/2/b.onnx");
         assertThat(manifest.at("/versions/0/artifact/sha256").asText()).isEqualTo(sha256(onnx));
         assertThat(alice.get(q("exported").replace("?", "/export?") + "&versions=7").status()).isEqualTo(400);
+
+        Response twice = alice.get(q("exported").replace("?", "/export?") + "&versions=2,1,2");
+        assertThat(twice.status()).as(twice.toString()).isEqualTo(200);
+        assertThat(unzip(twice.bytes()).keySet()).containsExactlyInAnyOrder("manifest.json", "versions/2/b.onnx", "versions/1/a.onnx");
     }
 
     @Test

@@ -51,7 +51,8 @@ public final class ModelExporter {
      */
     public Path export(ModelSettings model, List<Integer> versions, String exportedBy, Instant now,
                        Function<ModelSettings, Object> describeModel, Function<ModelVersion, Object> describeVersion) {
-        List<ModelVersion> chosen = versions.isEmpty() ? model.getVersions() : versions.stream()
+        // A version named twice is exported once (a zip cannot hold the same entry twice).
+        List<ModelVersion> chosen = versions.isEmpty() ? model.getVersions() : versions.stream().distinct()
                 .map(v -> ModelChanges.version(model, v).orElseThrow(() -> RegistryException.invalid(
                         "model '" + model.getName() + "' has no version " + v)))
                 .toList();
