@@ -80,6 +80,20 @@ public final class ModelChanges {
         return unchanged(current, result) ? current : ModelSettings.newBuilder(result).setUpdatedAt(now).build();
     }
 
+    /**
+     * A version's request is checked (artifact format, HTTP endpoint or not) against the model as
+     * it was when the request came in, and written later on whatever the model is then. Library and
+     * file type may still change while a model has no version: a version checked for another kind
+     * would get a runtime it cannot run with, so it is refused and must be sent again.
+     */
+    public static void requireSameKind(ModelSettings checkedAgainst, ModelSettings current) {
+        if (current.getLibrary() != checkedAgainst.getLibrary() || current.getFileType() != checkedAgainst.getFileType()) {
+            throw RegistryException.conflict("model '" + current.getName() + "' changed from " + Enums.text(checkedAgainst.getLibrary())
+                    + "/" + Enums.text(checkedAgainst.getFileType()) + " to " + Enums.text(current.getLibrary()) + "/"
+                    + Enums.text(current.getFileType()) + " while the version was being added; send the version again");
+        }
+    }
+
     /** Appends a version numbered after the last one. */
     public static ModelSettings addVersion(ModelSettings current, VersionDraft draft, Instant now) {
         requireActive(current);

@@ -158,6 +158,7 @@ public final class ModelService {
     public ModelVersion addVersion(Caller caller, ModelSettings model, VersionDraft draft) {
         AtomicInteger number = new AtomicInteger();
         ModelSettings written = update(caller, model, OptionalLong.empty(), current -> {
+            ModelChanges.requireSameKind(model, current);
             ModelSettings next = ModelChanges.addVersion(current, draft, clock.instant());
             number.set(next.getVersions().get(next.getVersions().size() - 1).getVersion());
             return next;

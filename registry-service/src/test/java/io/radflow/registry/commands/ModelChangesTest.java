@@ -59,6 +59,18 @@ class ModelChangesTest {
     }
 
     @Test
+    void shouldRefuseAVersionCheckedForAKindTheModelNoLongerHas() {
+        ModelSettings pytorch = ModelChanges.create("m-2", "p1", "alice", "segmenter", lib(ModelLibrary.PYTORCH, ModelFileType.ONNX), T0);
+        ModelChanges.requireSameKind(pytorch, ModelChanges.apply(pytorch, ModelSettingsChange.NONE.withVisibility(Visibility.PUBLIC), T1));
+        // While an ONNX upload for it was being read, the model (no versions yet) became an MD.ai package.
+        ModelSettings changed = ModelChanges.apply(pytorch, lib(ModelLibrary.PYTORCH, ModelFileType.ZIP), T1);
+
+        assertThatThrownBy(() -> ModelChanges.requireSameKind(pytorch, changed)).isInstanceOf(RegistryException.class)
+                .hasMessageContaining("changed from pytorch/onnx to pytorch/zip while the version was being added")
+                .satisfies(e -> assertThat(((RegistryException) e).reason()).isEqualTo(Reason.CONCURRENT_MODIFICATION));
+    }
+
+    @Test
     void shouldNumberVersionsAndPickTheRuntimeFromTheFileType() {
         ModelSettings m = ModelChanges.addVersion(onnxModel(), draft(), T1);
         m = ModelChanges.addVersion(m, draft(), T1);
