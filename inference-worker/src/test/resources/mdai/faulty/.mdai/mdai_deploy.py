@@ -33,6 +33,8 @@ class MDAIModel:
         if fault == "raise":
             raise ValueError("the model cannot read this study")
         if fault == "hang":
+            if data["args"].get("marker_dir"):
+                open(os.path.join(data["args"]["marker_dir"], "hang.started"), "w").close()
             time.sleep(3600)
         if fault == "exit":
             sys.exit(3)

@@ -92,6 +92,11 @@ public final class ModelCache implements AutoCloseable {
     }
 
     private synchronized Lease insert(LoadedModel model) {
+        if (closed) {
+            // Closed while this model loaded: nothing else would ever close it (an MD.ai process would outlive the worker).
+            model.close();
+            throw new IllegalStateException("model cache is closed");
+        }
         Entry e = new Entry(model);
         e.leases = 1;
         Entry previous = entries.put(model.spec().key(), e);

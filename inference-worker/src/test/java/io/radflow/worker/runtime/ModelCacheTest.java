@@ -23,6 +23,7 @@ class ModelCacheTest {
     static final class CountingRuntime implements ModelRuntime {
         final List<FakeModel> loaded = new ArrayList<>();
         boolean failLoads;
+        Runnable duringLoad = () -> { };
 
         @Override
         public RuntimeKind kind() {
@@ -36,6 +37,7 @@ class ModelCacheTest {
             }
             FakeModel m = new FakeModel(spec);
             loaded.add(m);
+            duringLoad.run();
             return m;
         }
 
@@ -118,6 +120,13 @@ class ModelCacheTest {
         cache.acquire(spec("c")).close();
         assertThat(runtime.loaded.get(0).closed).as("still running").isFalse();
         running.close();
+        assertThat(runtime.loaded.get(0).closed).isTrue();
+    }
+
+    @Test
+    void shouldCloseAModelWhoseLoadEndsAfterTheCacheClosed() {
+        runtime.duringLoad = cache::close;
+        assertThatThrownBy(() -> cache.acquire(spec("a"))).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThat(runtime.loaded.get(0).closed).isTrue();
     }
 

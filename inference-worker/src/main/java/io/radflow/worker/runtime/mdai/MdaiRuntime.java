@@ -17,7 +17,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +48,8 @@ public final class MdaiRuntime implements ModelRuntime {
     private final Path dataRoot;
     private final ScheduledExecutorService watchdog;
     private final AtomicBoolean gpuFallbackReported = new AtomicBoolean();
+    /** Runner processes this runtime started that may still run: whatever is left is killed when it closes. */
+    private final Set<RunnerProcess> processes = ConcurrentHashMap.newKeySet();
     private Path runnerScript;
 
     public MdaiRuntime(MdaiSettings settings) {
@@ -91,7 +95,10 @@ public final class MdaiRuntime implements ModelRuntime {
             } catch (IOException e) {
                 throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "cannot create " + dataDir + ": " + e.getMessage(), e);
             }
-            return RunnerProcess.start(spec.key(), command, pkg.root(), env, settings.startTimeout(), watchdog);
+            RunnerProcess.Started s = RunnerProcess.start(spec.key(), command, pkg.root(), env, settings.startTimeout(), watchdog);
+            processes.removeIf(p -> !p.alive());
+            processes.add(s.process());
+            return s;
         };
         RunnerProcess.Started started;
         try {
@@ -181,6 +188,17 @@ public final class MdaiRuntime implements ModelRuntime {
 
     @Override
     public void close() {
+        // The worker closes its runtimes after giving running calls 30 s; a call past that (a model
+        // timeout may be minutes) would keep its Python process, and any GPU memory it holds, alive
+        // after the worker, since shutting the watchdog down cancels the kill it had scheduled.
+        for (RunnerProcess p : processes) {
+            if (p.alive()) {
+                log.warn("python runner still running as the runtime closes, killing it model={} version={} pid={}",
+                        p.modelKey().modelId(), p.modelKey().version(), p.pid());
+                p.destroy();
+            }
+        }
+        processes.clear();
         watchdog.shutdownNow();
         try {
             Directories.delete(dataRoot);

@@ -118,6 +118,10 @@ final class RunnerProcess implements AutoCloseable {
     record Started(RunnerProcess process, Map<String, Object> hello) {
     }
 
+    ModelKey modelKey() {
+        return key;
+    }
+
     long pid() {
         return process.pid();
     }

@@ -2,7 +2,7 @@ package io.radflow.worker.runtime.mdai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import static org.awaitility.Awaitility.await;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.dicom.DicomAttributes;
@@ -27,6 +27,7 @@ import io.radflow.worker.runtime.OutputData.MaskData;
 import io.radflow.worker.runtime.OutputData.PointData;
 import io.radflow.worker.runtime.OutputData.VerticesData;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -36,6 +37,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -496,6 +499,27 @@ class MdaiRuntimeTest {
             assertThat(failure(results.get(1)).reason()).isEqualTo(fault.equals("raise") ? Reason.MODEL_ERROR : Reason.RUNTIME_CRASHED);
             assertThat(success(results.get(2))).hasSize(1);
         }
+    }
+
+    @Test
+    void shouldKillAProcessStillRunningACallWhenTheRuntimeCloses() throws Exception {
+        MdaiModel model = faulty(1);
+        long pid = model.pid();
+        CompletableFuture<ItemResult> call = CompletableFuture.supplyAsync(() -> {
+            try {
+                return runFault(model, "hang", Duration.ofMinutes(10));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        // The hanging call is under way once the package has written its marker.
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(dir.resolve("hang.started")));
+
+        runtime.close();
+
+        // SIGKILL is sent at once; the process is gone a moment later.
+        await().atMost(Duration.ofSeconds(5)).until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        assertThat(failure(call.get(20, TimeUnit.SECONDS)).reason()).isEqualTo(Reason.RUNTIME_CRASHED);
     }
 
     @Test
