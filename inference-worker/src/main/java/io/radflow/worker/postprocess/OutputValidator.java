@@ -86,7 +86,7 @@ public final class OutputValidator {
         }
         return switch (o.type()) {
             case NONE -> o.classIndex() != null || o.data() != null ? "type NONE carries a class index or data" : null;
-            case DICOM -> o.dicom() == null || o.dicom().length == 0 ? "type DICOM carries no DICOM content" : null;
+            case DICOM -> dicomProblem(o);
             case ANNOTATION -> annotationProblem(o);
         };
     }
@@ -118,6 +118,20 @@ public final class OutputValidator {
             if (o.frameNumber() < 0 || o.frameNumber() >= frames) {
                 return "frame number " + o.frameNumber() + " is out of range: instance " + o.instanceUid() + " has " + frames + " frame(s)";
             }
+        }
+        return null;
+    }
+
+    /** A derived DICOM (a SEG, SR or secondary capture): a class index, if any, must still name one of the version's labels. */
+    private String dicomProblem(ModelOutput o) {
+        if (o.dicom() == null || o.dicom().length == 0) {
+            return "type DICOM carries no DICOM content";
+        }
+        if (o.data() != null) {
+            return "type DICOM carries annotation data";
+        }
+        if (o.classIndex() != null && !labels.containsKey(o.classIndex())) {
+            return "class index " + o.classIndex() + " is not among the version's label classes " + classIndexes();
         }
         return null;
     }

@@ -72,6 +72,17 @@ class OutputValidatorTest {
         rejects(out(null, null, null, 9, null), "class index 9 is not among the version's label classes [0, 1, 2, 3, 4, 5, 6]");
     }
 
+    private static ModelOutput dicom(Integer classIndex, OutputData data) {
+        return new ModelOutput(OutputType.DICOM, "st", "se1", "i1", null, classIndex, data, null, null, null, List.of(), new byte[] {1});
+    }
+
+    @Test
+    void shouldHoldADerivedDicomToTheLabelsToo() {
+        assertThatCode(() -> validator.validate(List.of(dicom(null, null), dicom(2, null)))).doesNotThrowAnyException();
+        rejects(dicom(99, null), "class index 99 is not among the version's label classes");
+        rejects(dicom(2, new PointData(1, 1)), "type DICOM carries annotation data");
+    }
+
     @Test
     void shouldRejectProbabilitiesOfUnknownClassesOrOutOfRange() {
         rejects(ModelOutput.annotation("st", "se1", "i1", null, 6, null, null, List.of(new ClassScore(7, 0.5))), "class index 7");
