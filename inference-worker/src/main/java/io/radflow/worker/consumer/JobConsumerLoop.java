@@ -55,9 +55,9 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
 
     private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
     private final ConcurrentLinkedQueue<JobOutcome> completions = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<ProducerRecord<String, byte[]>> sideRecords = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<SideRecord> sideRecords = new ConcurrentLinkedQueue<>();
     /** Side records taken into a transaction that has not committed yet; sent again until it does. */
-    private final List<ProducerRecord<String, byte[]>> pendingSide = new ArrayList<>();
+    private final List<SideRecord> pendingSide = new ArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     /**
      * The outcomes of a transaction whose commit is in doubt, by partition; null when none is. Until
@@ -146,8 +146,8 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     }
 
     @Override
-    public void publish(ProducerRecord<String, byte[]> record) {
-        sideRecords.add(record);
+    public void publish(ConsumedJob job, ProducerRecord<String, byte[]> record) {
+        sideRecords.add(new SideRecord(job, record));
     }
 
     private void drainCompletions() {
@@ -183,11 +183,13 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
             nextCommitAllowedNanos = System.nanoTime() + RETRY_AFTER_FAILED_COMMIT.toNanos();
             return;
         }
-        ProducerRecord<String, byte[]> side;
+        SideRecord side;
         while ((side = sideRecords.poll()) != null) {
             pendingSide.add(side);
         }
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(pendingSide);
+        pendingSide.removeIf(s -> !s.job().current());
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(pendingSide.size());
+        pendingSide.forEach(s -> records.add(s.record()));
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         Map<PartitionProgress, List<JobOutcome>> included = new HashMap<>();
         for (PartitionProgress p : progress.values()) {
@@ -370,5 +372,9 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     public void stop() {
         running = false;
         consumer.wakeup();
+    }
+
+    /** A status record of a job in flight, kept with the job so it can be dropped once the job's partition is revoked. */
+    private record SideRecord(ConsumedJob job, ProducerRecord<String, byte[]> record) {
     }
 }

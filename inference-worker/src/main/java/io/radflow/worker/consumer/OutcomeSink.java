@@ -8,6 +8,10 @@ public interface OutcomeSink {
     /** A job is finished; its records go out with its offset. */
     void completed(JobOutcome outcome);
 
-    /** A record not tied to an offset (a RUNNING or RETRYING status); published with the next transaction. */
-    void publish(ProducerRecord<String, byte[]> record);
+    /**
+     * A record not tied to an offset (a RUNNING or RETRYING status of {@code job}); published with the
+     * next transaction, unless the job's partition was revoked by then: its new owner reports the job
+     * from then on, and a late status from here could follow the new owner's final one.
+     */
+    void publish(ConsumedJob job, ProducerRecord<String, byte[]> record);
 }

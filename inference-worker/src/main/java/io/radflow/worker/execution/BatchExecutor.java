@@ -79,7 +79,7 @@ public final class BatchExecutor {
         List<ModelRequest> inputs = new ArrayList<>();
         for (QueuedJob q : live) {
             metrics.queueWait(key, Duration.ofNanos(System.nanoTime() - q.enqueuedNanos()));
-            failures.publishQuietly(() -> records.status(statuses.running(q.job(), q.attempt(), startedAt)));
+            failures.publishQuietly(q.consumed(), () -> records.status(statuses.running(q.job(), q.attempt(), startedAt)));
             try {
                 inputs.add(requests.build(q.job(), version.version()));
                 ready.add(q);

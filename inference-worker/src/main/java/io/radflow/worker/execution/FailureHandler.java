@@ -64,7 +64,7 @@ final class FailureHandler {
             log.info("job attempt failed, retrying jobId={} model={} version={} attempt={} reason={} retryInMs={} message={}",
                     job.getJobId(), job.getModelId(), job.getModelVersion(), q.attempt(), reason, retryAfter.get().toMillis(), message);
             metrics.retry(q.version().key(), reason.name());
-            publishQuietly(() -> records.status(statuses.retrying(job, q.attempt(), reason, message, startedAt)));
+            publishQuietly(q.consumed(), () -> records.status(statuses.retrying(job, q.attempt(), reason, message, startedAt)));
             schedule(() -> requeue.accept(q.nextAttempt(reason)), retryAfter.get());
             return;
         }
@@ -104,9 +104,9 @@ final class FailureHandler {
     }
 
     /** Statuses other than the final one are informative: failing to build one must not stop the job. */
-    void publishQuietly(Supplier<ProducerRecord<String, byte[]>> record) {
+    void publishQuietly(ConsumedJob job, Supplier<ProducerRecord<String, byte[]>> record) {
         try {
-            sink.publish(record.get());
+            sink.publish(job, record.get());
         } catch (RuntimeException e) {
             log.warn("cannot publish job status error={}", e.toString());
         }
