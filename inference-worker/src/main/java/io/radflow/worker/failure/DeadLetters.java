@@ -41,38 +41,28 @@ public final class DeadLetters {
      */
     public ProducerRecord<String, byte[]> record(ConsumedJob source, InferenceJob job, Reason reason, String message,
                                                  Throwable cause, int attempts) {
-        ProducerRecord<String, byte[]> full = record(source, job, job, reason, message, cause, attempts);
+        ProducerRecord<String, byte[]> full = build(source, job, true, reason, message, cause, cause == null ? null : stackTrace(cause),
+                attempts);
         if (records.fits(full)) {
             return full;
         }
         String shortened = message + " (this dead letter leaves out the job and the stack trace: with them it would take about "
                 + RecordSizeLimit.estimatedSize(full) + " bytes, more than the worker may publish)";
-        return records.deadLetter(failure(source, job, null, reason, shortened, null, attempts).build(),
-                headers(source, reason, shortened, null, null, attempts));
+        return build(source, job, false, reason, shortened, cause, null, attempts);
     }
 
-    private ProducerRecord<String, byte[]> record(ConsumedJob source, InferenceJob job, InferenceJob copy, Reason reason,
-                                                  String message, Throwable cause, int attempts) {
-        String stackTrace = cause == null ? null : stackTrace(cause);
-        return records.deadLetter(failure(source, job, copy, reason, message, cause, attempts).setStackTrace(stackTrace).build(),
-                headers(source, reason, message, cause, stackTrace, attempts));
-    }
-
-    /** @param copy the job as consumed, carried for replay; null to leave it out */
-    private JobFailure.Builder failure(ConsumedJob source, InferenceJob job, InferenceJob copy, Reason reason, String message,
-                                       Throwable cause, int attempts) {
-        return JobFailure.newBuilder()
+    /** @param withJob whether the dead letter carries the job as consumed, for replay */
+    private ProducerRecord<String, byte[]> build(ConsumedJob source, InferenceJob job, boolean withJob, Reason reason, String message,
+                                                 Throwable cause, String stackTrace, int attempts) {
+        JobFailure failure = JobFailure.newBuilder()
                 .setJobId(job != null ? job.getJobId() : source.key() != null ? source.key() : "")
                 .setReason(reason.name()).setRetriable(reason.retriable()).setMessage(message).setAttempts(attempts)
                 .setSourceTopic(source.partition().topic()).setSourcePartition(source.partition().partition())
                 .setSourceOffset(source.offset())
                 .setModelId(job != null ? job.getModelId() : null).setModelVersion(job != null ? job.getModelVersion() : null)
-                .setJob(copy).setExceptionClass(cause == null ? null : cause.getClass().getName()).setStackTrace(null)
-                .setWorkerId(workerId).setFailedAt(Instant.now());
-    }
-
-    private static List<Header> headers(ConsumedJob source, Reason reason, String message, Throwable cause, String stackTrace,
-                                        int attempts) {
+                .setJob(withJob ? job : null).setExceptionClass(cause == null ? null : cause.getClass().getName())
+                .setStackTrace(stackTrace).setWorkerId(workerId).setFailedAt(Instant.now())
+                .build();
         List<Header> headers = new ArrayList<>();
         headers.add(header(DeadLetterHeaders.SOURCE_TOPIC, source.partition().topic()));
         headers.add(header(DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(source.partition().partition())));
@@ -82,9 +72,11 @@ public final class DeadLetters {
         headers.add(header(DeadLetterHeaders.ATTEMPTS, Integer.toString(attempts)));
         if (cause != null) {
             headers.add(header(DeadLetterHeaders.EXCEPTION_CLASS, cause.getClass().getName()));
+        }
+        if (stackTrace != null) {
             headers.add(header(DeadLetterHeaders.EXCEPTION_STACKTRACE, stackTrace));
         }
-        return headers;
+        return records.deadLetter(failure, headers);
     }
 
     private static Header header(String name, String value) {
