@@ -8,6 +8,7 @@ import io.radflow.trigger.TriggerStores;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -81,16 +82,13 @@ public final class ModelSettingsUpdater implements Processor<String, byte[], Voi
                     modelId, settings.getActiveVersion());
         }
         String key = ModelCatalog.key(snapshot.projectId(), modelId);
-        ModelHistory existing = store.get(key);
-        if (existing == null || !existing.latest().map(ModelSnapshot::exists).orElse(false)) {
+        ModelHistory existing = Optional.ofNullable(store.get(key)).orElseGet(() -> ModelHistory.empty(modelId));
+        if (!existing.latest().map(ModelSnapshot::exists).orElse(false)) {
             // New here, or back here after a move away: either a new model, or one that moved from
             // another project, which no longer has it.
             for (KeyValue<String, ModelHistory> elsewhere : entriesOf(modelId)) {
                 String oldProject = elsewhere.value.latest().map(ModelSnapshot::projectId).orElseThrow();
                 store.put(elsewhere.key, elsewhere.value.append(ModelSnapshot.purged(oldProject, snapshot.effectiveFrom()), retention));
-            }
-            if (existing == null) {
-                existing = ModelHistory.empty(modelId);
             }
         }
         ModelHistory updated = existing.append(snapshot, retention);
