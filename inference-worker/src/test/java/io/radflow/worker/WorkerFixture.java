@@ -19,6 +19,7 @@ import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.InputType;
 import io.radflow.schemas.avro.JobFailure;
 import io.radflow.schemas.avro.JobInstance;
+import io.radflow.schemas.avro.JobState;
 import io.radflow.schemas.avro.JobStatus;
 import io.radflow.schemas.avro.JobTrigger;
 import io.radflow.schemas.avro.LabelClass;
@@ -214,6 +215,33 @@ public final class WorkerFixture implements AutoCloseable {
 
     public List<JobFailure> failures(Set<String> jobIds, Predicate<List<JobFailure>> done, Duration timeout) {
         return awaitValues(TopicCatalog.INFERENCE_JOBS_DLQ, jobIds, JobFailure::getJobId, done, timeout);
+    }
+
+    /** What {@link #deadLetterThenNextSucceeds} saw: the bad job's dead letter and the next job's predictions. */
+    public record DeadLetterAndNext(JobFailure deadLetter, List<Prediction> nextPredictions) {
+    }
+
+    /**
+     * Submits {@code bad}, then {@code next}, and checks that the worker moved on: {@code bad} has one dead
+     * letter, ends FAILED with that dead letter's reason and published no prediction; {@code next} ends
+     * SUCCEEDED with predictions (at least {@code expectedPredictions}).
+     */
+    public DeadLetterAndNext deadLetterThenNextSucceeds(InferenceJob bad, InferenceJob next, int expectedPredictions, Duration wait)
+            throws Exception {
+        submit(bad);
+        submit(next);
+        List<JobFailure> failures = failures(Set.of(bad.getJobId()), f -> !f.isEmpty(), wait);
+        assertThat(failures).as("dead letters of " + bad.getJobId()).hasSize(1);
+        JobFailure f = failures.get(0);
+        Map<String, JobStatus> finals = finalStates(statuses(Set.of(bad.getJobId(), next.getJobId()),
+                s -> finalStates(s).size() == 2, wait));
+        assertThat(finals.get(bad.getJobId()).getState()).isEqualTo(JobState.FAILED);
+        assertThat(finals.get(bad.getJobId()).getReason()).isEqualTo(f.getReason());
+        assertThat(finals.get(next.getJobId()).getState()).as("the job after the bad one").isEqualTo(JobState.SUCCEEDED);
+        List<Prediction> ps = predictions(Set.of(next.getJobId()), p -> p.size() >= expectedPredictions, wait);
+        assertThat(ps).hasSizeGreaterThanOrEqualTo(Math.max(1, expectedPredictions));
+        assertThat(predictions(Set.of(bad.getJobId()), p -> false, Duration.ofMillis(500))).as("nothing published for the bad job").isEmpty();
+        return new DeadLetterAndNext(f, ps);
     }
 
     /** Final states (SUCCEEDED or FAILED) by job id. */

@@ -25,6 +25,7 @@ class RecordSizeLimitTest {
     @Test
     void shouldTakeTheProducersLimitOrKafkasDefault() {
         assertThat(RecordSizeLimit.of(Map.of()).maxBytes()).isEqualTo(1_048_576);
+        assertThat(RecordSizeLimit.of(Map.of()).fits(record(1024 * 1024, List.of()))).as("a 1024x1024 mask, one byte a pixel").isFalse();
         assertThat(RecordSizeLimit.of(Map.of("max.request.size", " 20000")).maxBytes()).isEqualTo(20_000);
         assertThat(RecordSizeLimit.of(Map.of("max.request.size", 30_000)).maxBytes()).isEqualTo(30_000);
     }
