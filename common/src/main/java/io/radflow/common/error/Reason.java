@@ -29,6 +29,8 @@ public enum Reason {
     CONTENT_FETCH_FAILED(true),
     CONTENT_FETCH_TIMEOUT(true),
     UNREADABLE_DICOM(false),
+    /** Pixel data in a transfer syntax that no codec of this installation decodes. */
+    UNSUPPORTED_TRANSFER_SYNTAX(false),
     CONTENT_CORRUPT(false),
 
     // Ingestion sources (Orthanc and other upload systems)
