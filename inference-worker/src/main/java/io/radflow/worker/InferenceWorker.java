@@ -13,6 +13,8 @@ import io.radflow.content.ContentReader;
 import io.radflow.content.ContentReaderFactory;
 import io.radflow.content.FileContentStore;
 import io.radflow.content.StorageConfig;
+import io.radflow.pixels.PixelDecoder;
+import io.radflow.pixels.PixelDecoders;
 import io.radflow.schemaregistry.HttpSchemaRegistryClient;
 import io.radflow.schemaregistry.SchemaRegistrySettings;
 import io.radflow.schemaregistry.serde.TopicSerdes;
@@ -27,7 +29,7 @@ import io.radflow.worker.execution.QueuedJob;
 import io.radflow.worker.failure.RetryPolicy;
 import io.radflow.worker.metrics.WorkerMetrics;
 import io.radflow.worker.preprocess.DicomImages;
-import io.radflow.worker.preprocess.DicomModuleImages;
+import io.radflow.worker.preprocess.PixelDataImages;
 import io.radflow.worker.runtime.ArtifactStore;
 import io.radflow.worker.runtime.ModelCache;
 import io.radflow.worker.runtime.ModelRuntime;
@@ -79,6 +81,7 @@ public final class InferenceWorker implements ManagedService {
     private ModelSettingsView settings;
     private RuntimeRegistry runtimes;
     private ModelCache cache;
+    private PixelDecoder pixelDecoder;
     private DynamicBatcher<QueuedJob> batcher;
     private Pipeline pipeline;
     private JobConsumerLoop loop;
@@ -142,7 +145,8 @@ public final class InferenceWorker implements ManagedService {
             throw new IllegalStateException("cannot read the model settings: " + e.getCause().getMessage(), e.getCause());
         }
 
-        DicomImages dicom = new DicomModuleImages();
+        pixelDecoder = PixelDecoders.create(WorkerConfig.codecSettings(config));
+        DicomImages dicom = new PixelDataImages(pixelDecoder);
         List<ModelRuntime> all = new ArrayList<>(extraRuntimes);
         if (all.stream().noneMatch(r -> r.kind() == io.radflow.schemas.avro.RuntimeKind.ONNX)) {
             all.add(new OnnxRuntime(new OnnxSettings(config.get(WorkerConfig.DEVICE), config.get(WorkerConfig.GPU_DEVICE_ID),
@@ -279,6 +283,9 @@ public final class InferenceWorker implements ManagedService {
         }
         if (runtimes != null) {
             runtimes.close();
+        }
+        if (pixelDecoder != null) {
+            pixelDecoder.close();
         }
         if (registryClient != null) {
             registryClient.close();

@@ -4,8 +4,10 @@ import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.ConfigDefinition;
 import io.radflow.common.config.ConfigKey;
 import io.radflow.common.config.ConfigType;
+import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.config.Validator;
 import io.radflow.content.ContentReaderFactory;
+import io.radflow.pixels.CodecSettings;
 import io.radflow.schemas.avro.Device;
 import io.radflow.worker.runtime.http.HttpModelConfig;
 import io.radflow.worker.runtime.mdai.MdaiConfig;
@@ -75,4 +77,9 @@ public final class WorkerConfig {
 
     /** Everything a standalone worker reads. */
     public static final ConfigDefinition FULL = CommonConfig.DEFINITION.and(DEFINITION);
+
+    /** How this worker decodes compressed pixel data (GDCM codec processes). */
+    public static CodecSettings codecSettings(RadflowConfig config) {
+        return CodecSettings.defaults();
+    }
 }

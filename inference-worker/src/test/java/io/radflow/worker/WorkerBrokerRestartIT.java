@@ -8,7 +8,7 @@ import io.radflow.schemas.avro.JobState;
 import io.radflow.schemas.avro.JobStatus;
 import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.RuntimeKind;
-import io.radflow.worker.preprocess.DicomModuleImages;
+import io.radflow.worker.preprocess.TestDicomImages;
 import io.radflow.worker.runtime.onnx.OnnxRuntime;
 import io.radflow.worker.runtime.onnx.OnnxSettings;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ class WorkerBrokerRestartIT {
         String group = "worker-restart-" + fx.run;
         fx.startGroupAtEnd(group);
         worker = InferenceWorker.builder(fx.config(group, group, Map.of()))
-                .runtime(new SlowRuntime(new OnnxRuntime(new OnnxSettings(Device.CPU, 0, 1), new DicomModuleImages()), 250)).build();
+                .runtime(new SlowRuntime(new OnnxRuntime(new OnnxSettings(Device.CPU, 0, 1), TestDicomImages.shared()), 250)).build();
         worker.start();
     }
 

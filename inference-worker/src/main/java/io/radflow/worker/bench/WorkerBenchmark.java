@@ -14,6 +14,8 @@ import io.radflow.content.StorageConfig;
 import io.radflow.content.StoredContent;
 import io.radflow.dicom.DicomAttributes;
 import io.radflow.dicom.DicomReader;
+import io.radflow.pixels.PixelDecoder;
+import io.radflow.pixels.PixelDecoders;
 import io.radflow.schemaregistry.HttpSchemaRegistryClient;
 import io.radflow.schemaregistry.SchemaRegistrySettings;
 import io.radflow.schemaregistry.serde.TopicSerdes;
@@ -40,8 +42,8 @@ import io.radflow.worker.InferenceWorker;
 import io.radflow.worker.WorkerConfig;
 import io.radflow.worker.consumer.GroupOffsets;
 import io.radflow.worker.preprocess.DecodedImage;
-import io.radflow.worker.preprocess.DicomModuleImages;
 import io.radflow.worker.preprocess.ImagePreprocessor;
+import io.radflow.worker.preprocess.PixelDataImages;
 import io.radflow.worker.preprocess.PreprocessSettings;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -156,10 +158,12 @@ public final class WorkerBenchmark {
 
     /** The tensor the worker feeds the model for this file, computed once for the baseline. */
     private static float[] decodedInput(byte[] dicom) {
-        DecodedImage img = new DicomModuleImages().decode(dicom);
+        DecodedImage img;
+        try (PixelDecoder decoder = PixelDecoders.create()) {
+            img = new PixelDataImages(decoder).decode(dicom);
+        }
         FloatBuffer buf = FloatBuffer.allocate(224 * 224);
-        ImagePreprocessor.write(img.frames().get(0), img.geometry().rows(), img.geometry().columns(), img.windowCenter(),
-                img.windowWidth(), PreprocessSettings.from(Map.of()), 1, 224, 224, buf);
+        ImagePreprocessor.write(img.frames().get(0), PreprocessSettings.from(Map.of()), 1, 224, 224, buf);
         return buf.array();
     }
 

@@ -1,65 +1,89 @@
 package io.radflow.worker.preprocess;
 
+import io.radflow.common.error.RadflowException;
+import io.radflow.common.error.Reason;
+import io.radflow.pixels.image.ImageFrame;
+import io.radflow.pixels.image.Voi;
+import io.radflow.pixels.image.Window;
 import java.nio.FloatBuffer;
 
 /**
- * Turns one frame of modality values into model input: VOI window to [0, 1] (DICOM PS3.3
- * C.11.2.1.2.1 linear function, or the frame's min-max range), bilinear resize with half-pixel
- * centres (as OpenCV and ONNX Resize do), then {@code (x - mean) / std}. The window is evaluated
- * in double, the rest in float: the model reads float32, and this agrees with a float64 reference
- * to float precision.
+ * Turns one frame into model input: display values in [0, 1] ({@link Voi}: the VOI window for
+ * monochrome, MONOCHROME1 flipped, colour by its sample range), then to the model's channel count
+ * (a grey image repeated per channel; a colour image as its R, G and B planes, or as luminance
+ * for a one-channel model), bilinear resize with half-pixel centres (as OpenCV and ONNX Resize
+ * do), then {@code (x - mean) / std}. The window is evaluated in double, the rest in float: the
+ * model reads float32, and this agrees with a float64 reference to float precision.
  */
 public final class ImagePreprocessor {
+
+    /** ITU-R BT.601 luma weights, as PIL's convert("L") and OpenCV's RGB2GRAY use. */
+    private static final float LUMA_R = 0.299f;
+    private static final float LUMA_G = 0.587f;
+    private static final float LUMA_B = 0.114f;
 
     private ImagePreprocessor() {
     }
 
     /**
-     * Writes {@code channels x outRows x outColumns} floats (the grey image repeated per channel)
-     * into {@code dst} at its position, advancing it.
+     * Writes {@code channels x outRows x outColumns} floats into {@code dst} at its position,
+     * advancing it.
      */
-    public static void write(float[] modality, int rows, int columns, Double fileCenter, Double fileWidth,
-                             PreprocessSettings settings, int channels, int outRows, int outColumns, FloatBuffer dst) {
-        float[] windowed = window(modality, settings.windowCenter() != null ? settings.windowCenter() : fileCenter,
-                settings.windowCenter() != null ? settings.windowWidth() : fileWidth);
-        float[] out = rows == outRows && columns == outColumns ? windowed
-                : resizeBilinear(windowed, rows, columns, outRows, outColumns);
-        if (settings.mean() != 0 || settings.std() != 1) {
-            float mean = (float) settings.mean();
-            float inv = (float) (1 / settings.std());
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (out[i] - mean) * inv;
+    public static void write(ImageFrame frame, PreprocessSettings settings, int channels, int outRows, int outColumns,
+                             FloatBuffer dst) {
+        Window override = settings.windowCenter() != null ? new Window(settings.windowCenter(), settings.windowWidth()) : null;
+        float[] unit = Voi.toUnit(frame, override);
+        int rows = frame.rows();
+        int columns = frame.columns();
+        if (!frame.colour()) {
+            float[] out = normalise(resize(unit, rows, columns, outRows, outColumns), settings);
+            for (int c = 0; c < channels; c++) {
+                dst.put(out);
             }
+            return;
         }
-        for (int c = 0; c < channels; c++) {
-            dst.put(out);
+        if (channels == 1) {
+            dst.put(normalise(resize(luminance(unit), rows, columns, outRows, outColumns), settings));
+            return;
+        }
+        if (channels != 3) {
+            throw new RadflowException(Reason.MODEL_ERROR, "a colour (RGB) image cannot feed a model input of "
+                    + channels + " channels (1 or 3)");
+        }
+        for (int c = 0; c < 3; c++) {
+            dst.put(normalise(resize(plane(unit, c), rows, columns, outRows, outColumns), settings));
         }
     }
 
-    static float[] window(float[] x, Double center, Double width) {
-        float[] y = new float[x.length];
-        if (center == null || width == null || width < 1) {
-            float lo = Float.POSITIVE_INFINITY;
-            float hi = Float.NEGATIVE_INFINITY;
-            for (float v : x) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
+    private static float[] resize(float[] plane, int rows, int columns, int outRows, int outColumns) {
+        return rows == outRows && columns == outColumns ? plane : resizeBilinear(plane, rows, columns, outRows, outColumns);
+    }
+
+    private static float[] normalise(float[] x, PreprocessSettings settings) {
+        if (settings.mean() != 0 || settings.std() != 1) {
+            float mean = (float) settings.mean();
+            float inv = (float) (1 / settings.std());
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (x[i] - mean) * inv;
             }
-            if (hi > lo) {
-                double range = (double) hi - lo;
-                for (int i = 0; i < x.length; i++) {
-                    y[i] = (float) ((x[i] - (double) lo) / range);
-                }
-            }
-            return y;
         }
-        double c = center - 0.5;
-        double w = width - 1;
-        for (int i = 0; i < x.length; i++) {
-            double v = (x[i] - c) / w + 0.5;
-            y[i] = (float) (v < 0 ? 0 : Math.min(v, 1));
+        return x;
+    }
+
+    static float[] luminance(float[] rgb) {
+        float[] y = new float[rgb.length / 3];
+        for (int i = 0, k = 0; i < y.length; i++, k += 3) {
+            y[i] = LUMA_R * rgb[k] + LUMA_G * rgb[k + 1] + LUMA_B * rgb[k + 2];
         }
         return y;
+    }
+
+    private static float[] plane(float[] rgb, int channel) {
+        float[] p = new float[rgb.length / 3];
+        for (int i = 0, k = channel; i < p.length; i++, k += 3) {
+            p[i] = rgb[k];
+        }
+        return p;
     }
 
     static float[] resizeBilinear(float[] src, int inRows, int inCols, int outRows, int outCols) {

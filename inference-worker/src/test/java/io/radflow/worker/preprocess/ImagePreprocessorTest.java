@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
+import io.radflow.pixels.image.ImageFrame;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,8 +14,12 @@ import org.junit.jupiter.api.Test;
 class ImagePreprocessorTest {
 
     private static float[] run(float[] px, int rows, int cols, Double c, Double w, Map<String, String> args, int outR, int outC, int ch) {
+        return run(new ImageFrame(rows, cols, 1, px, false, c, w, 65535), args, outR, outC, ch);
+    }
+
+    private static float[] run(ImageFrame frame, Map<String, String> args, int outR, int outC, int ch) {
         FloatBuffer buf = FloatBuffer.allocate(ch * outR * outC);
-        ImagePreprocessor.write(px, rows, cols, c, w, PreprocessSettings.from(args), ch, outR, outC, buf);
+        ImagePreprocessor.write(frame, PreprocessSettings.from(args), ch, outR, outC, buf);
         assertThat(buf.position()).isEqualTo(ch * outR * outC);
         return buf.array();
     }
@@ -51,6 +56,38 @@ class ImagePreprocessorTest {
     void shouldNormaliseAndRepeatTheGreyImagePerChannel() {
         float[] out = run(new float[] {0, 10}, 1, 2, null, null, Map.of("input.mean", "0.5", "input.std", "0.25"), 1, 2, 3);
         assertThat(out).containsExactly(-2f, 2f, -2f, 2f, -2f, 2f);
+    }
+
+    @Test
+    void shouldFlipMonochrome1SoThatDenseStaysBright() {
+        // MONOCHROME1: the lowest value is white. After the window, 1 - v.
+        ImageFrame m1 = new ImageFrame(1, 3, 1, new float[] {0, 50, 100}, true, null, null, 255);
+        assertThat(run(m1, Map.of(), 1, 3, 1)).containsExactly(1f, 0.5f, 0f);
+        assertThat(run(m1, Map.of("window.center", "50.5", "window.width", "101"), 1, 3, 1)).containsExactly(1f, 0.5f, 0f);
+    }
+
+    @Test
+    void shouldFeedColourAsItsPlanesToAThreeChannelModel() {
+        // two RGB pixels, interleaved: (255, 0, 51) and (0, 255, 102); colour ignores the window args.
+        ImageFrame rgb = new ImageFrame(1, 2, 3, new float[] {255, 0, 51, 0, 255, 102}, false, null, null, 255);
+        float[] out = run(rgb, Map.of("window.center", "0", "window.width", "2"), 1, 2, 3);
+        assertThat(out).containsExactly(1f, 0f, 0f, 1f, 0.2f, 0.4f);
+    }
+
+    @Test
+    void shouldFeedColourAsLuminanceToAOneChannelModel() {
+        ImageFrame rgb = new ImageFrame(1, 2, 3, new float[] {255, 0, 0, 255, 255, 255}, false, null, null, 255);
+        float[] out = run(rgb, Map.of(), 1, 2, 1);
+        assertThat(out[0]).isCloseTo(0.299f, within(1e-6f));
+        assertThat(out[1]).isCloseTo(1f, within(1e-6f));
+    }
+
+    @Test
+    void shouldRefuseAColourImageForAModelOfAnotherChannelCount() {
+        ImageFrame rgb = new ImageFrame(1, 1, 3, new float[] {1, 2, 3}, false, null, null, 255);
+        assertThatThrownBy(() -> run(rgb, Map.of(), 1, 1, 4))
+                .isInstanceOfSatisfying(RadflowException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MODEL_ERROR))
+                .hasMessageContaining("4 channels");
     }
 
     @Test

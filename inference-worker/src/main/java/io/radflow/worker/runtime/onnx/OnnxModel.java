@@ -199,8 +199,7 @@ final class OnnxModel implements LoadedModel {
         FloatBuffer buf = buffer(n * perFrame);
         for (Frame fr : frames) {
             DecodedImage img = fr.image();
-            ImagePreprocessor.write(img.frames().get(fr.frame()), img.geometry().rows(), img.geometry().columns(),
-                    img.windowCenter(), img.windowWidth(), fr.job().pre, layout.channels(), rows, cols, buf);
+            ImagePreprocessor.write(img.frames().get(fr.frame()), fr.job().pre, layout.channels(), rows, cols, buf);
         }
         while (buf.position() < n * perFrame) {
             buf.put(0f); // a fixed batch size is padded; the padding's outputs are ignored

@@ -16,7 +16,7 @@ import io.radflow.schemas.avro.LabelType;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.worker.postprocess.OutputValidator;
-import io.radflow.worker.preprocess.DicomModuleImages;
+import io.radflow.worker.preprocess.TestDicomImages;
 import io.radflow.worker.runtime.ItemResult;
 import io.radflow.worker.runtime.LoadedModel;
 import io.radflow.worker.runtime.ModelFile;
@@ -76,7 +76,7 @@ class HttpModelRuntimeTest {
         Path secrets = Files.createDirectories(dir.resolve("secrets"));
         Files.writeString(secrets.resolve("v7-token"), "Bearer s3cret\n");
         runtime = new HttpModelRuntime(new HttpModelConfig.Settings(Duration.ofSeconds(5), 2, Duration.ofMillis(50), 4, secrets),
-                new DicomModuleImages());
+                TestDicomImages.shared());
     }
 
     @AfterEach
@@ -102,7 +102,7 @@ class HttpModelRuntimeTest {
             byte[] bytes = Files.readAllBytes(p);
             DicomAttributes a = DicomReader.headerOnly().read(p).attributes();
             fs.add(new ModelFile(a.studyInstanceUid(), a.seriesInstanceUid(), a.sopInstanceUid(), "application/dicom", bytes,
-                    new DicomModuleImages().geometry(bytes)));
+                    TestDicomImages.shared().geometry(bytes)));
         }
         return new ModelRequest("job-" + UUID.randomUUID(), fs, List.of(), V7Server.labels(), Map.of());
     }

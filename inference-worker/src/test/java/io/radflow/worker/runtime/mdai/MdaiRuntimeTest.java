@@ -14,7 +14,7 @@ import io.radflow.schemas.avro.OutputType;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.worker.postprocess.OutputValidator;
-import io.radflow.worker.preprocess.DicomModuleImages;
+import io.radflow.worker.preprocess.TestDicomImages;
 import io.radflow.worker.runtime.ItemResult;
 import io.radflow.worker.runtime.LoadedModel;
 import io.radflow.worker.runtime.ModelFile;
@@ -95,7 +95,7 @@ class MdaiRuntimeTest {
         byte[] bytes = Files.readAllBytes(path);
         DicomAttributes a = DicomReader.headerOnly().read(path).attributes();
         return new ModelFile(a.studyInstanceUid(), a.seriesInstanceUid(), a.sopInstanceUid(), "application/dicom", bytes,
-                new DicomModuleImages().geometry(bytes));
+                TestDicomImages.shared().geometry(bytes));
     }
 
     static ModelRequest request(List<LabelClass> labels, Map<String, String> args, Path... files) throws IOException {

@@ -12,7 +12,8 @@ import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.worker.ExpectedOutputs;
 import io.radflow.worker.TestModels;
-import io.radflow.worker.preprocess.DicomModuleImages;
+import io.radflow.worker.preprocess.DicomImages;
+import io.radflow.worker.preprocess.TestDicomImages;
 import io.radflow.worker.runtime.ItemResult;
 import io.radflow.worker.runtime.LoadedModel;
 import io.radflow.worker.runtime.ModelFile;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The ONNX runtime on the committed models and pydicom's files, against the numpy expectations. */
 class OnnxRuntimeTest {
 
-    private static final DicomModuleImages DICOM = new DicomModuleImages();
+    private static final DicomImages DICOM = TestDicomImages.shared();
     private static OnnxRuntime runtime;
 
     @TempDir
