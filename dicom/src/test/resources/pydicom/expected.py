@@ -34,7 +34,7 @@ PIXEL_DATA = 0x7FE00010
 IMPLICIT_LE, EXPLICIT_LE, EXPLICIT_BE = '1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2'
 
 TEXT = ['SOPClassUID', 'SOPInstanceUID', 'StudyInstanceUID', 'SeriesInstanceUID', 'Modality',
-        'PhotometricInterpretation', 'SeriesDescription', 'StudyDescription']
+        'PhotometricInterpretation', 'SeriesDescription', 'StudyDescription', 'BodyPartExamined']
 INTS = ['InstanceNumber', 'NumberOfFrames', 'Rows', 'Columns', 'BitsAllocated', 'BitsStored', 'HighBit',
         'PixelRepresentation', 'SamplesPerPixel', 'PlanarConfiguration', 'ImagesInAcquisition']
 FLOATS = ['RescaleSlope', 'RescaleIntercept']

@@ -13,6 +13,7 @@ import java.util.List;
  * @param numberOfFrames    (0028,0008) as written; {@link DicomFile#numberOfFrames()} applies the default of 1
  * @param windowCenter      (0028,1050), all values (one per VOI window)
  * @param windowWidth       (0028,1051), all values
+ * @param bodyPartExamined  (0018,0015) as written (a Code String, upper case by the standard, not always in practice)
  */
 public record DicomAttributes(
         String transferSyntaxUid,
@@ -38,7 +39,8 @@ public record DicomAttributes(
         List<Double> windowWidth,
         Integer imagesInAcquisition,
         String seriesDescription,
-        String studyDescription) {
+        String studyDescription,
+        String bodyPartExamined) {
 
     public DicomAttributes {
         windowCenter = List.copyOf(windowCenter);

@@ -18,16 +18,18 @@ public final class DicomFile {
     private final DicomAttributes attributes;
     private final List<Integer> tags;
     private final boolean pixelDataRead;
+    private final boolean containsPixelData;
     private final ByteBuffer nativePixels;
     private final EncapsulatedPixelData encapsulated;
     private final ByteOrder order;
 
     DicomFile(TransferSyntax transferSyntax, DicomAttributes attributes, List<Integer> tags, boolean pixelDataRead,
-              ByteBuffer nativePixels, EncapsulatedPixelData encapsulated, ByteOrder order) {
+              boolean containsPixelData, ByteBuffer nativePixels, EncapsulatedPixelData encapsulated, ByteOrder order) {
         this.transferSyntax = transferSyntax;
         this.attributes = attributes;
         this.tags = List.copyOf(tags);
         this.pixelDataRead = pixelDataRead;
+        this.containsPixelData = containsPixelData;
         this.nativePixels = nativePixels;
         this.encapsulated = encapsulated;
         this.order = order;
@@ -55,6 +57,17 @@ public final class DicomFile {
     /** True when (7FE0,0010) Pixel Data was found (always false on header-only reads). */
     public boolean hasPixelData() {
         return nativePixels != null || encapsulated != null;
+    }
+
+    /**
+     * True when the instance holds pixels: (7FE0,0010) Pixel Data, (7FE0,0008) Float Pixel Data or
+     * (7FE0,0009) Double Float Pixel Data. Unlike {@link #hasPixelData()} this is known after a
+     * {@link DicomReader#headerOnly()} read too (the reader notes the Pixel Data tag where it stops,
+     * without reading its value), so it is how an uploader tells images from objects without pixels
+     * (SR, KO, PR, RT plans...) cheaply. See {@link SopClasses#isImage} for what counts as an image.
+     */
+    public boolean containsPixelData() {
+        return containsPixelData;
     }
 
     /** True when this was a header-only read, so pixel data was not looked for. */

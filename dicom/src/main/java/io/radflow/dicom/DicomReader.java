@@ -150,6 +150,10 @@ public final class DicomReader {
         }
 
         List<Element> elements = parser.readElements(encoding, -1, stopBeforePixelData);
+        // A header-only read stops at the first tag at or after Pixel Data; noting which tag that
+        // is tells whether the instance has pixels without touching them.
+        boolean stoppedAtPixelData = stopBeforePixelData && in.has(4)
+                && in.tagAt(in.position(), encoding.order()) == Tags.PIXEL_DATA;
         Map<Integer, Element> byTag = new HashMap<>();
         List<Integer> tags = new ArrayList<>(elements.size());
         for (Element e : elements) {
@@ -168,7 +172,10 @@ public final class DicomReader {
                 nativePixels = in.slice(pixels.valueOffset(), pixels.valueLength());
             }
         }
-        return new DicomFile(ts, attributes, tags, !stopBeforePixelData, nativePixels, encapsulated, encoding.order());
+        boolean containsPixelData = stoppedAtPixelData || pixels != null || byTag.containsKey(Tags.FLOAT_PIXEL_DATA)
+                || byTag.containsKey(Tags.DOUBLE_FLOAT_PIXEL_DATA);
+        return new DicomFile(ts, attributes, tags, !stopBeforePixelData, containsPixelData, nativePixels, encapsulated,
+                encoding.order());
     }
 
     /** 132 after the preamble and 'DICM'; 0 for a bare data set; refuses anything else. */
@@ -251,7 +258,8 @@ public final class DicomReader {
                 v.decimals(Tags.WINDOW_WIDTH),
                 v.integer(Tags.IMAGES_IN_ACQUISITION),
                 v.text(Tags.SERIES_DESCRIPTION),
-                v.text(Tags.STUDY_DESCRIPTION));
+                v.text(Tags.STUDY_DESCRIPTION),
+                v.text(Tags.BODY_PART_EXAMINED));
     }
 
     private static EncapsulatedPixelData encapsulated(ByteInput in, Element pixels, String ts, DicomAttributes a) {

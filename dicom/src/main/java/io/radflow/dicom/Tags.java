@@ -16,6 +16,7 @@ public final class Tags {
     public static final int MODALITY = 0x0008_0060;
     public static final int STUDY_DESCRIPTION = 0x0008_1030;
     public static final int SERIES_DESCRIPTION = 0x0008_103E;
+    public static final int BODY_PART_EXAMINED = 0x0018_0015;
     public static final int STUDY_INSTANCE_UID = 0x0020_000D;
     public static final int SERIES_INSTANCE_UID = 0x0020_000E;
     public static final int INSTANCE_NUMBER = 0x0020_0013;
@@ -34,6 +35,8 @@ public final class Tags {
     public static final int WINDOW_WIDTH = 0x0028_1051;
     public static final int RESCALE_INTERCEPT = 0x0028_1052;
     public static final int RESCALE_SLOPE = 0x0028_1053;
+    public static final int FLOAT_PIXEL_DATA = 0x7FE0_0008;
+    public static final int DOUBLE_FLOAT_PIXEL_DATA = 0x7FE0_0009;
     public static final int PIXEL_DATA = 0x7FE0_0010;
 
     public static final int ITEM = 0xFFFE_E000;

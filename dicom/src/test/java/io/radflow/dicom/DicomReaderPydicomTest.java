@@ -60,7 +60,8 @@ class DicomReaderPydicomTest {
             Map.entry("WindowWidth", DicomAttributes::windowWidth),
             Map.entry("ImagesInAcquisition", DicomAttributes::imagesInAcquisition),
             Map.entry("SeriesDescription", DicomAttributes::seriesDescription),
-            Map.entry("StudyDescription", DicomAttributes::studyDescription));
+            Map.entry("StudyDescription", DicomAttributes::studyDescription),
+            Map.entry("BodyPartExamined", DicomAttributes::bodyPartExamined));
 
     @BeforeAll
     static void load() throws IOException {
@@ -116,6 +117,11 @@ class DicomReaderPydicomTest {
         }
         DicomFile full = DicomReader.standard().read(file);
         assertAttributes(full.attributes(), want.get("attributes"));
+        assertThat(full.containsPixelData()).as("containsPixelData of a full read").isEqualTo(want.has("pixel"));
+        if (headerError == null) {
+            assertThat(DicomReader.headerOnly().read(bytes).containsPixelData()).as("containsPixelData of a header-only read")
+                    .isEqualTo(want.has("pixel"));
+        }
         TreeSet<Integer> distinct = new TreeSet<>(Integer::compareUnsigned);
         distinct.addAll(full.tags());
         assertThat(List.copyOf(distinct)).containsExactlyElementsOf(tags(want));

@@ -142,6 +142,40 @@ class DicomReaderTest {
     }
 
     @Test
+    void shouldSayWhetherTheInstanceHoldsPixelDataAlsoWhenReadHeaderOnly() {
+        byte[] withPixels = TestDicom.part10(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, identity(Dataset::explicitLe)
+                .header(Tags.PIXEL_DATA, "OW", 1 << 30).raw(new byte[16]).bytes());
+        assertThat(DicomReader.headerOnly().read(withPixels).containsPixelData()).as("cut short, but the tag is there").isTrue();
+        assertThat(DicomReader.headerOnly().read(withPixels).hasPixelData()).as("not read").isFalse();
+
+        byte[] floats = TestDicom.part10(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, identity(Dataset::explicitLe)
+                .element(Tags.FLOAT_PIXEL_DATA, "OF", new byte[16]).bytes());
+        assertThat(DicomReader.headerOnly().read(floats).containsPixelData()).as("Float Pixel Data").isTrue();
+        assertThat(DicomReader.standard().read(floats).containsPixelData()).isTrue();
+        byte[] doubles = TestDicom.part10(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN, identity(Dataset::implicitLe)
+                .element(Tags.DOUBLE_FLOAT_PIXEL_DATA, "OD", new byte[16]).bytes());
+        assertThat(DicomReader.headerOnly().read(doubles).containsPixelData()).as("Double Float Pixel Data").isTrue();
+
+        // a report: no pixels, only trailing padding past where Pixel Data would be
+        byte[] report = TestDicom.part10(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, identity(Dataset::explicitLe)
+                .element(0xFFFC_FFFC, "OB", new byte[8]).bytes());
+        assertThat(DicomReader.headerOnly().read(report).containsPixelData()).isFalse();
+        assertThat(DicomReader.standard().read(report).containsPixelData()).isFalse();
+        byte[] bare = TestDicom.part10(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, identity(Dataset::explicitLe).bytes());
+        assertThat(DicomReader.headerOnly().read(bare).containsPixelData()).isFalse();
+    }
+
+    @Test
+    void shouldReadBodyPartExamined() {
+        byte[] file = TestDicom.part10(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, Dataset.explicitLe()
+                .text(Tags.SOP_CLASS_UID, "UI", "1.2.840.10008.5.1.4.1.1.2").text(Tags.SOP_INSTANCE_UID, "UI", SOP)
+                .text(Tags.BODY_PART_EXAMINED, "CS", "CHEST ").text(Tags.SERIES_DESCRIPTION, "LO", "Lung 1mm ").bytes());
+        DicomAttributes a = DicomReader.headerOnly().read(file).attributes();
+        assertThat(a.bodyPartExamined()).isEqualTo("CHEST");
+        assertThat(a.seriesDescription()).isEqualTo("Lung 1mm");
+    }
+
+    @Test
     void shouldSplitEncapsulatedFramesByTheBasicOffsetTable() {
         byte[] a = {1, 2};
         byte[] b = {3, 4, 5, 6};
