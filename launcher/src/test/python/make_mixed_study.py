@@ -241,7 +241,7 @@ def build(out, undecodable):
     # planar RGB in big endian, JPEG lossless RGB, palette colour, deflated.
     for name in ("SC_rgb_jpeg_dcmtk", "SC_rgb_dcmtk_+eb+cy+np", "SC_rgb_rle", "SC_ybr_full_422_uncompressed",
                  "SC_rgb_gdcm_KY", "GDCMJ2K_TextGBR", "SC_rgb_jpeg_gdcm"):
-        study.add(read(name + ".dcm"), "Colour secondary capture", "sc-" + name.lower().replace("+", "").replace("_", "-"), True)
+        study.add(read(name + ".dcm"), "Colour secondary capture", name.lower().replace("+", "").replace("_", "-"), True)
     study.add(read("ExplVR_BigEnd.dcm"), "US colour big endian", "us-rgb-bigendian", True)
     study.add(palette_colour(), "Palette colour", "ot-palette", True)
     study.add(read("image_dfl.dcm"), "Deflated", "ot-deflated", True)
