@@ -22,9 +22,11 @@ public final class DicomFile {
     private final ByteBuffer nativePixels;
     private final EncapsulatedPixelData encapsulated;
     private final ByteOrder order;
+    private final PaletteColorLut palette;
 
     DicomFile(TransferSyntax transferSyntax, DicomAttributes attributes, List<Integer> tags, boolean pixelDataRead,
-              boolean containsPixelData, ByteBuffer nativePixels, EncapsulatedPixelData encapsulated, ByteOrder order) {
+              boolean containsPixelData, ByteBuffer nativePixels, EncapsulatedPixelData encapsulated, ByteOrder order,
+              PaletteColorLut palette) {
         this.transferSyntax = transferSyntax;
         this.attributes = attributes;
         this.tags = List.copyOf(tags);
@@ -33,6 +35,12 @@ public final class DicomFile {
         this.nativePixels = nativePixels;
         this.encapsulated = encapsulated;
         this.order = order;
+        this.palette = palette;
+    }
+
+    /** The palette colour lookup tables of a PALETTE COLOR image; empty for other images. */
+    public Optional<PaletteColorLut> palette() {
+        return Optional.ofNullable(palette);
     }
 
     public DicomAttributes attributes() {

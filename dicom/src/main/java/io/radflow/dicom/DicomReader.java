@@ -174,8 +174,10 @@ public final class DicomReader {
         }
         boolean containsPixelData = stoppedAtPixelData || pixels != null || byTag.containsKey(Tags.FLOAT_PIXEL_DATA)
                 || byTag.containsKey(Tags.DOUBLE_FLOAT_PIXEL_DATA);
+        PaletteColorLut palette = "PALETTE COLOR".equals(attributes.photometricInterpretation())
+                ? PaletteColorLut.read(in, byTag) : null;
         return new DicomFile(ts, attributes, tags, !stopBeforePixelData, containsPixelData, nativePixels, encapsulated,
-                encoding.order());
+                encoding.order(), palette);
     }
 
     /** 132 after the preamble and 'DICM'; 0 for a bare data set; refuses anything else. */

@@ -29,7 +29,7 @@ public final class PixelDataImages implements DicomImages {
     public DecodedImage decode(byte[] dicom) {
         DicomFile file = DicomReader.standard().read(dicom);
         ImageGeometry geometry = geometry(file);
-        return new DecodedImage(geometry, ImageFrames.all(decoder.decode(file)));
+        return new DecodedImage(geometry, ImageFrames.all(file, decoder.decode(file)));
     }
 
     private static ImageGeometry geometry(DicomFile file) {
