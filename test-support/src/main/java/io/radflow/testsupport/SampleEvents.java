@@ -33,6 +33,7 @@ import io.radflow.schemas.avro.ProjectMember;
 import io.radflow.schemas.avro.ProjectRole;
 import io.radflow.schemas.avro.ProjectSettings;
 import io.radflow.schemas.avro.Provenance;
+import io.radflow.schemas.avro.RoutingRules;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.schemas.avro.UploadCompleted;
@@ -74,6 +75,8 @@ public final class SampleEvents {
                 .setDefaultArgs(Map.of("threshold", "0.5"))
                 .setBatching(Batching.newBuilder().setMaxBatchSize(16).setMaxQueueDelayMs(20).build())
                 .setCreatedAt(T0).setCloned(true).setClonedFrom("model-0:3")
+                .setRouting(RoutingRules.newBuilder().setModalities(List.of("CT")).setSopClassUids(List.of("1.2.840.10008.5.1.4.1.1.2"))
+                        .setBodyPartsExamined(List.of("CHEST", "LUNG")).setSeriesDescriptionPattern("(?i)lung").build())
                 .build();
         return ModelSettings.newBuilder()
                 .setModelId("model-1").setProjectId("project-1").setOwnerId("alice").setName("lung-nodules")
@@ -97,7 +100,8 @@ public final class SampleEvents {
                 .setStudyInstanceUid("1.2.3").setSource("uploader").setPublishedAt(T0)
                 .setPayload(DataUploaded.newBuilder().setSeriesInstanceUid("1.2.3.4").setSopInstanceUid("1.2.3.4.5")
                         .setSopClassUid("1.2.840.10008.5.1.4.1.1.2").setModality("CT").setInstanceNumber(5)
-                        .setNumberOfFrames(1).setImagesInAcquisition(12).setContent(content("1.2.3.4.5")).build())
+                        .setNumberOfFrames(1).setImagesInAcquisition(12).setContent(content("1.2.3.4.5")).setHasPixelData(true)
+                        .setBodyPartExamined("CHEST").setSeriesDescription("Lung 1mm").build())
                 .build();
     }
 
