@@ -1,8 +1,10 @@
 package io.radflow.demo;
 
 import io.radflow.dicom.DicomAttributes;
+import io.radflow.dicom.DicomFile;
 import io.radflow.dicom.DicomReadException;
 import io.radflow.dicom.DicomReader;
+import io.radflow.dicom.SopClasses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -79,20 +81,25 @@ public final class SampleStudies {
         }
     }
 
-    /** The structure the uploader will publish: every readable DICOM instance, by study and series. */
+    /**
+     * The images the uploader will publish, by study and series: every readable DICOM instance an
+     * image model can take (objects without pixels, segmentations and the like get no job).
+     */
     static Structure structureOf(List<Path> paths) {
         Map<String, Map<String, Integer>> studies = new TreeMap<>();
         Map<String, Boolean> seen = new TreeMap<>();
         for (Path root : paths) {
             try (Stream<Path> files = Files.isDirectory(root) ? Files.walk(root) : Stream.of(root)) {
                 for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                    DicomAttributes a;
+                    DicomFile file;
                     try {
-                        a = DicomReader.headerOnly().read(f).attributes();
+                        file = DicomReader.headerOnly().read(f);
                     } catch (DicomReadException e) {
                         continue;
                     }
-                    if (a.identifiesInstance() && seen.putIfAbsent(a.sopInstanceUid(), true) == null) {
+                    DicomAttributes a = file.attributes();
+                    if (a.identifiesInstance() && SopClasses.isImage(a.sopClassUid(), file.containsPixelData())
+                            && seen.putIfAbsent(a.sopInstanceUid(), true) == null) {
                         studies.computeIfAbsent(a.studyInstanceUid(), s -> new TreeMap<>()).merge(a.seriesInstanceUid(), 1, Integer::sum);
                     }
                 }
