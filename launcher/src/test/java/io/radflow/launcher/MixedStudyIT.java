@@ -1,0 +1,110 @@
+package io.radflow.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A study as a hospital's PACS holds it, through the whole pipeline: every transfer syntax and
+ * colour model the worker decodes, multi-frame images, and objects without pixels (SR, SEG, KO,
+ * RT plan), built from pydicom's files with fresh UIDs by {@code make_mixed_study.py}. The demo's
+ * models run on it at every scope: the ONNX classifier per instance (pixels decoded in Java,
+ * compressed ones by GDCM in codec processes) and the MD.ai packages per series and per study
+ * (pixels decoded by pydicom with GDCM). Every image gets its prediction, nothing is
+ * dead-lettered, non-image series get no job and the study's job lists only images.
+ */
+class MixedStudyIT {
+
+    private static final Path GENERATOR = Path.of("src", "test", "python", "make_mixed_study.py");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path work;
+
+    private static JsonNode index;
+
+    @BeforeAll
+    static void buildStudy() throws Exception {
+        Process p = new ProcessBuilder("/usr/bin/python3", GENERATOR.toString(), work.resolve("study").toString())
+                .redirectErrorStream(true).redirectOutput(work.resolve("generator.log").toFile()).start();
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as("make_mixed_study.py: %s", Files.readString(work.resolve("generator.log"))).isZero();
+        index = JSON.readTree(work.resolve("study").resolve("index.json").toFile()).get("studies").get(0);
+    }
+
+    @Test
+    void shouldPredictEveryImageOfEverySyntaxAndLeaveObjectsWithoutPixelsOut() throws Exception {
+        Path output = work.resolve("predictions.jsonl");
+        try (LauncherProcess demo = LauncherProcess.start(work, "demo", "--samples", work.resolve("study").toString(),
+                "--output", output.toString(), "--timeout", "400")) {
+            int exit = demo.waitFor(Duration.ofMinutes(9));
+            assertThat(exit).as("exit code; stdout:\n%s\nstderr:\n%s", String.join("\n", demo.stdout()),
+                    String.join("\n", demo.stderr())).isZero();
+            assertThat(demo.stdout()).anyMatch(l -> l.contains("Dead letters: 0"));
+        }
+
+        Map<String, Integer> framesOfImage = new HashMap<>();
+        Set<String> images = new HashSet<>();
+        Set<String> others = new HashSet<>();
+        Set<String> imageSeries = new HashSet<>();
+        Set<String> otherSeries = new HashSet<>();
+        Set<String> transferSyntaxes = new HashSet<>();
+        for (JsonNode f : index.get("files")) {
+            if (f.get("image").asBoolean()) {
+                images.add(f.get("sopInstanceUid").asText());
+                framesOfImage.put(f.get("sopInstanceUid").asText(), f.get("frames").asInt());
+                imageSeries.add(f.get("seriesInstanceUid").asText());
+                transferSyntaxes.add(f.get("transferSyntax").asText());
+            } else {
+                others.add(f.get("sopInstanceUid").asText());
+                otherSeries.add(f.get("seriesInstanceUid").asText());
+            }
+        }
+        assertThat(transferSyntaxes).as("the study holds every syntax the issue names").contains(
+                "1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.1.99",
+                "1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.70",
+                "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81", "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91");
+
+        List<JsonNode> predictions = new ArrayList<>();
+        for (String line : Files.readAllLines(output)) {
+            predictions.add(JSON.readTree(line));
+        }
+        Map<String, Integer> instancePredictions = new HashMap<>();
+        Set<String> seriesWithPredictions = new HashSet<>();
+        int studyPredictions = 0;
+        for (JsonNode p : predictions) {
+            String label = p.get("labelId").asText();
+            if (label.matches("L_dark|L_bright")) {
+                instancePredictions.merge(p.get("sopInstanceUid").asText(), 1, Integer::sum);
+            } else if (label.equals("L_high_contrast")) {
+                seriesWithPredictions.add(p.get("seriesInstanceUid").asText());
+            } else if (label.matches("L_single_series|L_multi_series")) {
+                studyPredictions++;
+                assertThat(label).as("the study holds several image series").isEqualTo("L_multi_series");
+                assertThat(p.get("note").asText()).as("the study job lists only its images")
+                        .contains(imageSeries.size() + " series, " + images.size() + " instances");
+            }
+        }
+        assertThat(instancePredictions.keySet()).as("instance predictions for every image, whatever its syntax")
+                .containsExactlyInAnyOrderElementsOf(images);
+        assertThat(instancePredictions).as("one per frame").isEqualTo(framesOfImage);
+        assertThat(instancePredictions.keySet()).doesNotContainAnyElementsOf(others);
+        assertThat(seriesWithPredictions).as("a series job for every image series, none for SR/SEG/KO/RT series")
+                .containsExactlyInAnyOrderElementsOf(imageSeries);
+        assertThat(studyPredictions).isEqualTo(1);
+    }
+}
