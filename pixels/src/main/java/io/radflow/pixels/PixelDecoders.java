@@ -1,6 +1,17 @@
 package io.radflow.pixels;
 
-/** Where {@link PixelDecoder}s come from. */
+/**
+ * Where {@link PixelDecoder}s come from. A decoder reads native transfer syntaxes in the caller's
+ * JVM (the reader's frames, no copy in the common case) and sends compressed ones to GDCM in up
+ * to {@link CodecSettings#processes()} child JVMs, started when first needed and stopped by
+ * {@link PixelDecoder#close()}. See pixels/DESIGN.md.
+ *
+ * <pre>{@code
+ * try (PixelDecoder decoder = PixelDecoders.create()) {
+ *     DecodedPixels pixels = decoder.decode(DicomReader.standard().read(path));
+ * }
+ * }</pre>
+ */
 public final class PixelDecoders {
 
     private PixelDecoders() {
@@ -12,6 +23,6 @@ public final class PixelDecoders {
     }
 
     public static PixelDecoder create(CodecSettings settings) {
-        throw new UnsupportedOperationException("not yet built: the codec helper owns this");
+        return new DefaultPixelDecoder(settings);
     }
 }
