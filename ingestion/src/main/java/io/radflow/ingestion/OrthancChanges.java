@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns Orthanc changes into upload events: NewInstance into DataUploaded (content URI
+ * Turns Orthanc changes into upload events: NewInstance into DataUploaded (what the instance is, pixel data
+ * included, and its content URI
  * {@code orthanc:instances/<id>}), StableSeries and StableStudy into upload-completed markers with
  * Orthanc's instance counts. Other changes yield nothing; so does a resource deleted since, and a
  * stable change that later uploads have superseded (Orthanc emits a new one when they settle).
@@ -57,14 +58,34 @@ final class OrthancChanges {
             log.warn("skipping Orthanc instance without Study, Series and SOP Instance UIDs orthancId={}", change.id());
             return List.of();
         }
+        Optional<Boolean> hasPixelData = hasPixelData(change.id(), t);
+        if (hasPixelData.isEmpty()) {
+            metrics.instance(Outcome.GONE);
+            log.warn("skipping instance deleted from Orthanc before it was published orthancId={} seq={}", change.id(), change.seq());
+            return List.of();
+        }
         Integer frames = integer(t, "NumberOfFrames", change.id());
         InstanceInfo info = new InstanceInfo(study, series, sop, text(t, "SOPClassUID"), text(t, "Modality"),
                 integer(t, "InstanceNumber", change.id()), frames == null || frames < 1 ? 1 : frames,
-                integer(t, "ImagesInAcquisition", change.id()));
+                integer(t, "ImagesInAcquisition", change.id()), hasPixelData.get(), text(t, "BodyPartExamined"),
+                text(t, "SeriesDescription"));
         ContentRef content = ContentRef.newBuilder().setUri(OrthancContentReader.uriOf(change.id()).toString())
                 .setContentType("application/dicom").setSizeBytes(instance.get().path("FileSize").asLong(-1)).setSha256(null).build();
         metrics.instance(Outcome.PUBLISHED);
         return List.of(events.instance(info, content, change.id()));
+    }
+
+    /**
+     * Whether the instance holds pixel data, without fetching it. Orthanc lists the pixel data
+     * elements among the tags (value null) when it read the whole file for them; when it did not
+     * (newer versions can answer tags from the part before the pixel data), the {@code PixelDataOffset}
+     * metadata it records on storage (1.9.1 and later) says so. Empty when the instance is gone.
+     */
+    private Optional<Boolean> hasPixelData(String orthancId, JsonNode tags) {
+        if (tags.has("PixelData") || tags.has("FloatPixelData") || tags.has("DoubleFloatPixelData")) {
+            return Optional.of(true);
+        }
+        return orthanc.instanceMetadata(orthancId).map(metadata -> metadata.has("PixelDataOffset"));
     }
 
     private List<DatasetUploadEvent> stableSeries(Change change) {

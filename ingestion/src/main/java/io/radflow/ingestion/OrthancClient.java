@@ -72,6 +72,11 @@ final class OrthancClient {
         return get("instances/" + id + "/simplified-tags");
     }
 
+    /** The instance's metadata as one object ({@code PixelDataOffset}, {@code SopClassUid}, ...). */
+    Optional<JsonNode> instanceMetadata(String id) {
+        return get("instances/" + id + "/metadata?expand");
+    }
+
     Optional<JsonNode> series(String id) {
         return get("series/" + id);
     }

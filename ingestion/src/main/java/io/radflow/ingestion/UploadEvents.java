@@ -45,6 +45,9 @@ public final class UploadEvents {
                 .setInstanceNumber(info.instanceNumber())
                 .setNumberOfFrames(info.numberOfFrames())
                 .setImagesInAcquisition(info.imagesInAcquisition())
+                .setHasPixelData(info.hasPixelData())
+                .setBodyPartExamined(info.bodyPartExamined())
+                .setSeriesDescription(info.seriesDescription())
                 .setContent(content)
                 .build();
         return event(EventIds.of(source, projectId, datasetId, "instance", info.sopInstanceUid(), identity),

@@ -124,7 +124,7 @@ public final class Uploader {
                     log.warn("skipping DICOM file without Study, Series and SOP Instance UIDs (a DICOMDIR?) file={}", file);
                     continue;
                 }
-                InstanceInfo info = InstanceInfo.of(dicom.attributes());
+                InstanceInfo info = InstanceInfo.of(dicom);
                 Path first = seen.putIfAbsent(info.sopInstanceUid(), file);
                 if (first != null) {
                     duplicates++;

@@ -13,6 +13,7 @@ import io.radflow.content.DicomWebContentReader;
 import io.radflow.dicom.DicomAttributes;
 import io.radflow.dicom.DicomFile;
 import io.radflow.dicom.DicomReader;
+import io.radflow.dicom.SopClasses;
 import io.radflow.schemas.avro.CompletionLevel;
 import io.radflow.schemas.avro.DataUploaded;
 import io.radflow.schemas.avro.DatasetUploadEvent;
@@ -137,6 +138,9 @@ class OrthancBridgeIT {
             assertThat(d.getModality()).isEqualTo(a.modality());
             assertThat(d.getSopClassUid()).isEqualTo(a.sopClassUid());
             assertThat(d.getInstanceNumber()).isEqualTo(a.instanceNumber());
+            assertThat(d.getHasPixelData()).isTrue();
+            assertThat(d.getBodyPartExamined()).isEqualTo(a.bodyPartExamined());
+            assertThat(d.getSeriesDescription()).isEqualTo(a.seriesDescription());
             assertThat(d.getContent().getUri()).startsWith("orthanc:instances/");
         }
         Map<Integer, Long> markerCounts = IngestionTestSupport.markers(events).stream()
@@ -233,6 +237,42 @@ class OrthancBridgeIT {
         assertThat(IngestionTestSupport.markers(events)).filteredOn(m -> m.getLevel() == CompletionLevel.SERIES)
                 .hasSize(perSeries.size());
         assertThat(bridge2.healthy()).isTrue();
+    }
+
+    @Test
+    void shouldRecordWhichInstancesHoldPixelsAsTheFilesSaySoThatReportsPlansAndSegmentationsAreNotImages() throws Exception {
+        OrthancServer orthanc = orthanc();
+        Map<String, Boolean> imageByFile = Map.of("CT_small.dcm", true, "test-SR.dcm", false, "reportsi.dcm", false,
+                "liver_1frame.dcm", false, "rtplan.dcm", false, "rtdose.dcm", false, "waveform_ecg.dcm", false);
+        Map<String, DicomFile> fileBySop = new HashMap<>();
+        Map<String, String> nameBySop = new HashMap<>();
+        for (String name : imageByFile.keySet()) {
+            DicomFile f = DicomReader.headerOnly().read(PYDICOM_FILES.resolve(name));
+            fileBySop.put(f.attributes().sopInstanceUid(), f);
+            nameBySop.put(f.attributes().sopInstanceUid(), name);
+            orthanc.upload(PYDICOM_FILES.resolve(name));
+        }
+        bridge(config(orthanc.url(), OrthancServer.basicAuth()));
+
+        List<DatasetUploadEvent> events = events(e -> sops(e).size() >= imageByFile.size()).stream().map(ConsumerRecord::value).toList();
+        assertThat(sops(events)).isEqualTo(fileBySop.keySet());
+        for (DataUploaded d : IngestionTestSupport.instances(events)) {
+            DicomFile f = fileBySop.get(d.getSopInstanceUid());
+            String name = nameBySop.get(d.getSopInstanceUid());
+            assertThat(d.getHasPixelData()).as("hasPixelData of %s", name).isEqualTo(f.containsPixelData());
+            assertThat(d.getSopClassUid()).as(name).isEqualTo(f.attributes().sopClassUid());
+            assertThat(d.getModality()).as(name).isEqualTo(f.attributes().modality());
+            assertThat(d.getNumberOfFrames()).as(name).isEqualTo(f.numberOfFrames());
+            assertThat(d.getBodyPartExamined()).as(name).isEqualTo(f.attributes().bodyPartExamined());
+            assertThat(d.getSeriesDescription()).as(name).isEqualTo(f.attributes().seriesDescription());
+            assertThat(SopClasses.isImage(d.getSopClassUid(), d.getHasPixelData())).as("%s is an image", name)
+                    .isEqualTo(imageByFile.get(name));
+        }
+        Map<String, Boolean> pixelsByFile = IngestionTestSupport.instances(events).stream()
+                .collect(Collectors.toMap(d -> nameBySop.get(d.getSopInstanceUid()), DataUploaded::getHasPixelData));
+        assertThat(pixelsByFile).containsEntry("test-SR.dcm", false).containsEntry("reportsi.dcm", false)
+                .containsEntry("rtplan.dcm", false).containsEntry("waveform_ecg.dcm", false)
+                .containsEntry("liver_1frame.dcm", true).containsEntry("rtdose.dcm", true).containsEntry("CT_small.dcm", true);
     }
 
     @Test

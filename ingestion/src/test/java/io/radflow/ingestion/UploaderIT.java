@@ -94,6 +94,7 @@ class UploaderIT {
                 assertThat(d.getSopClassUid()).isEqualTo(sop.getValue().get("sopClassUid").textValue());
                 JsonNode number = sop.getValue().get("instanceNumber");
                 assertThat(d.getInstanceNumber()).isEqualTo(number.isNull() ? null : number.intValue());
+                assertSameDescription(d, sop.getValue());
             }));
         });
 
@@ -137,6 +138,61 @@ class UploaderIT {
 
         assertThat(out.toString()).contains("Published " + instanceCount + " instances")
                 .contains(expected.size() + " studies");
+    }
+
+    /** What the instance is, as pydicom reports it: pixel data or not, body part, series description. */
+    static void assertSameDescription(DataUploaded d, JsonNode pydicom) {
+        assertThat(d.getHasPixelData()).as("hasPixelData of %s", d.getSopInstanceUid()).isEqualTo(pydicom.get("hasPixelData").booleanValue());
+        assertThat(d.getBodyPartExamined()).as("bodyPartExamined of %s", d.getSopInstanceUid())
+                .isEqualTo(pydicom.get("bodyPartExamined").textValue());
+        assertThat(d.getSeriesDescription()).as("seriesDescription of %s", d.getSopInstanceUid())
+                .isEqualTo(pydicom.get("seriesDescription").textValue());
+    }
+
+    @Test
+    void shouldRecordWhichInstancesHoldPixelsSoThatReportsPlansAndSegmentationsAreNotImages() throws Exception {
+        Path input = Files.createDirectories(dir.resolve("mixed-objects"));
+        Map<String, Boolean> imageByFile = Map.of("CT_small.dcm", true, "test-SR.dcm", false, "reportsi.dcm", false,
+                "liver_1frame.dcm", false, "rtplan.dcm", false, "rtdose.dcm", false, "waveform_ecg.dcm", false);
+        for (String name : imageByFile.keySet()) {
+            Files.copy(PYDICOM_FILES.resolve(name), input.resolve(name));
+        }
+        JsonNode expected = IngestionTestSupport.pydicomStructure(input);
+        Map<String, JsonNode> pydicomBySop = new HashMap<>();
+        int markers = expected.size();
+        for (JsonNode study : expected) {
+            markers += study.size();
+            study.forEach(series -> series.properties().forEach(sop -> pydicomBySop.put(sop.getKey(), sop.getValue())));
+        }
+        assertThat(pydicomBySop).hasSize(imageByFile.size());
+        String project = project();
+
+        assertThat(upload(project, "mixed-objects", input)).as(err.toString()).isZero();
+
+        int total = pydicomBySop.size() + markers;
+        List<DatasetUploadEvent> events = IngestionTestSupport.read(project, e -> e.size() >= total, TIMEOUT).stream()
+                .map(ConsumerRecord::value).toList();
+        List<DataUploaded> instances = IngestionTestSupport.instances(events);
+        assertThat(instances).hasSize(imageByFile.size());
+        Map<String, String> sopByFile = new HashMap<>();
+        for (String name : imageByFile.keySet()) {
+            sopByFile.put(name, io.radflow.dicom.DicomReader.headerOnly().read(input.resolve(name)).attributes().sopInstanceUid());
+        }
+        for (DataUploaded d : instances) {
+            assertSameDescription(d, pydicomBySop.get(d.getSopInstanceUid()));
+        }
+        Map<String, DataUploaded> bySop = instances.stream().collect(Collectors.toMap(DataUploaded::getSopInstanceUid, d -> d));
+        imageByFile.forEach((name, image) -> {
+            DataUploaded d = bySop.get(sopByFile.get(name));
+            assertThat(io.radflow.dicom.SopClasses.isImage(d.getSopClassUid(), d.getHasPixelData())).as(name).isEqualTo(image);
+        });
+        assertThat(bySop.get(sopByFile.get("test-SR.dcm")).getHasPixelData()).isFalse();
+        assertThat(bySop.get(sopByFile.get("reportsi.dcm")).getHasPixelData()).isFalse();
+        assertThat(bySop.get(sopByFile.get("rtplan.dcm")).getHasPixelData()).isFalse();
+        assertThat(bySop.get(sopByFile.get("liver_1frame.dcm")).getHasPixelData()).as("a SEG has pixels: labels").isTrue();
+        assertThat(bySop.get(sopByFile.get("CT_small.dcm")).getHasPixelData()).isTrue();
+        assertThat(bySop.get(sopByFile.get("rtdose.dcm")).getNumberOfFrames()).isEqualTo(15);
+        assertThat(bySop.get(sopByFile.get("test-SR.dcm")).getSeriesDescription()).isEqualTo("Demonstration of SR Features");
     }
 
     @Test
