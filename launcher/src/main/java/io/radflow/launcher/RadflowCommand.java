@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             SchemasCommand.class,
             TopicsCommand.class,
             ConfigCommand.class,
+            DicomCommand.class,
             BenchCommand.class,
             UploadCommand.class,
             OrthancBridgeCommand.class,
