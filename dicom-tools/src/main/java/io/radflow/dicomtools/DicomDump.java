@@ -88,7 +88,7 @@ public final class DicomDump {
         try (DicomInputStream in = open(file, transferSyntax)) {
             list.read(in);
         } catch (IOException | DicomException | RuntimeException e) {
-            throw new DicomReadException(Problem.MALFORMED, "cannot parse " + file.getFileName() + ": " + e.getMessage(), e);
+            throw new DicomReadException(Problem.MALFORMED, "PixelMed cannot parse the data set: " + e.getMessage(), e);
         }
         return list;
     }
