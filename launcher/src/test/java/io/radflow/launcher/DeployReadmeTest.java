@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** deploy/README.md maps every file of the folder, and the main README tells operators how to run at scale. */
+/** deploy/README.md maps every file of the folder and tells operators how to run at scale; the README points there. */
 class DeployReadmeTest {
 
     @Test
@@ -21,8 +21,10 @@ class DeployReadmeTest {
 
     @Test
     void shouldExplainOperatingAtScale() {
-        String readme = DeployFiles.read(DeployFiles.REPO.resolve("README.md"));
-        assertThat(readme).contains("## Operating at scale").contains("deploy/README.md").contains("KEDA")
-                .contains("nvidia.com/gpu").contains("./radflow topics create");
+        String operations = DeployFiles.read(DeployFiles.DEPLOY.resolve("README.md"));
+        assertThat(operations).contains("## Operating at scale").contains("KEDA").contains("nvidia.com/gpu")
+                .contains("./radflow topics create");
+        assertThat(DeployFiles.read(DeployFiles.REPO.resolve("README.md"))).contains("## Operating at scale")
+                .contains("(deploy/README.md)");
     }
 }

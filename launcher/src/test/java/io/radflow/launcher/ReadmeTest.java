@@ -2,26 +2,38 @@ package io.radflow.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.radflow.common.config.ConfigKey;
 import io.radflow.schemas.Topic;
 import io.radflow.schemas.TopicCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README documents every configuration key and every topic, so it cannot drift from the code. */
+/**
+ * The README is the front door: short, every topic and module of the build in it, the same test
+ * command as CI, and every document it points to there. (The configuration reference is
+ * docs/configuration.md, checked by {@link ConfigurationDocTest}.)
+ */
 class ReadmeTest {
 
+    static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    static final int MAX_LINES = 250;
+
+    /** The documents that sections of the README moved to: each must stay reachable from it. */
+    static final List<String> MOVED = List.of("docs/configuration.md", "docs/troubleshooting.md", "docs/benchmarks.md",
+            "deploy/README.md", "registry-service/README.md", "autorun-trigger/DESIGN.md", "inference-worker/DESIGN.md");
+
+    private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
+
     private static String readme() throws Exception {
-        return Files.readString(Path.of("..", "README.md"));
+        return Files.readString(REPO.resolve("README.md"));
     }
 
     @Test
-    void shouldDocumentEveryConfigurationKey() throws Exception {
-        String readme = readme();
-        for (ConfigKey<?> key : DevServices.DEFINITION.keys()) {
-            assertThat(readme).as("README documents " + key.name()).contains("`" + key.name() + "`").contains("`" + key.envName() + "`");
-        }
+    void shouldStayShort() throws Exception {
+        assertThat(readme().lines().count()).as("README.md lines").isLessThanOrEqualTo(MAX_LINES);
     }
 
     @Test
@@ -33,9 +45,27 @@ class ReadmeTest {
     }
 
     @Test
+    void shouldListEveryModuleOfTheBuild() throws Exception {
+        String readme = readme();
+        Matcher modules = MODULE.matcher(Files.readString(REPO.resolve("pom.xml")));
+        while (modules.find()) {
+            assertThat(readme).as("README's module table lists " + modules.group(1)).contains("| `" + modules.group(1) + "` |");
+        }
+    }
+
+    @Test
     void shouldRunTheSameTestCommandAsCi() throws Exception {
-        String ci = Files.readString(Path.of("..", ".ci", "run"));
-        String lastCommand = ci.lines().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).reduce((a, b) -> b).orElseThrow();
-        assertThat(readme()).contains(lastCommand);
+        String ci = Files.readString(REPO.resolve(".ci/run"));
+        String lastCommand = ci.lines().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).reduce((a, b) -> b)
+                .orElseThrow().replaceFirst("^exec\\s+", "");
+        assertThat(readme()).contains("`" + lastCommand + "`");
+    }
+
+    @Test
+    void shouldReachEveryMovedSection() throws Exception {
+        String readme = readme();
+        for (String doc : MOVED) {
+            assertThat(readme).as("README links " + doc).contains("](" + doc + ")");
+        }
     }
 }
