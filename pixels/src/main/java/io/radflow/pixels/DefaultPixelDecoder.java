@@ -98,7 +98,8 @@ final class DefaultPixelDecoder implements PixelDecoder {
         }
         long expected = (long) rows * columns * samples * allocated;
         expected = (expected + 7) / 8 * frames;
-        String what = TransferSyntaxSupport.describe(uid) + " pixel data of instance " + a.sopInstanceUid();
+        String what = TransferSyntaxSupport.describe(uid) + " pixel data"
+                + (a.sopInstanceUid() == null ? "" : " of instance " + a.sopInstanceUid());
         if (expected > settings.maxDecodedBytes()) {
             throw new PixelDecodeException(Problem.TOO_LARGE, "decoded pixel data would be " + expected + " bytes ("
                     + frames + " frame(s) of " + rows + "x" + columns + "x" + samples + " samples at " + allocated
@@ -146,12 +147,16 @@ final class DefaultPixelDecoder implements PixelDecoder {
                     + "split into " + frames + " frames");
         }
         int frameBytes = pixels.length / frames;
-        String model = ColourModels.decodedModel(uid, declared, samples, firstFrame, false);
+        if (GdcmOutput.rleBytesMisplaced(uid, samples, layout.bitsAllocated())) {
+            GdcmOutput.reorderRleBytes(pixels, samples, layout.bitsAllocated() / 8);
+        }
+        String model = GdcmOutput.decodedModel(uid, declared, samples, firstFrame, false);
         PixelFormat base = new PixelFormat(rows, columns, samples, layout.bitsAllocated(), layout.bitsStored(),
                 layout.highBit(), layout.pixelRepresentation(), model, 0,
                 a.rescaleSlope() == null ? 1.0 : a.rescaleSlope(), a.rescaleIntercept() == null ? 0.0 : a.rescaleIntercept(),
                 a.windowCenter(), a.windowWidth(), ByteOrder.LITTLE_ENDIAN);
-        boolean planar = layout.planarConfiguration() == 1 && samples > 1;
+        boolean planar = samples > 1 && (layout.planarConfiguration() == 1
+                || GdcmOutput.jpegLsUninterleaved(uid, samples, firstFrame));
         List<NativeFrame> out = new ArrayList<>(frames);
         for (int i = 0; i < frames; i++) {
             ByteBuffer frame = ByteBuffer.wrap(pixels, i * frameBytes, frameBytes).slice();

@@ -5,19 +5,32 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The colour model of decoded samples, which is not always the file's photometric
- * interpretation: a JPEG 2000 decoder undoes the codestream's multiple component transform
- * (OpenJPEG under GDCM does, whatever the header says, and GDCM still reports YBR_RCT or
- * YBR_ICT), and a JPEG decoder upsamples YBR_FULL_422 chroma to full YBR_FULL. GDCM does not
- * convert JPEG YBR_FULL to RGB (checked on dcmtk's YBR_FULL and YBR_FULL_422 baseline files),
- * so those stay YBR.
+ * What GDCM 3.0.21's decoded buffer really holds, where that differs from what it reports; each
+ * rule was found on real files and is pinned by PixelDecoderReferenceTest (the codec corpus has a
+ * file for each, decoded against its source).
+ *
+ * <ul>
+ *   <li>Colour model: a JPEG 2000 decoder undoes the codestream's multiple component transform
+ *       (OpenJPEG under GDCM does, and GDCM still reports YBR_RCT or YBR_ICT), so those samples
+ *       are RGB; JPEG YBR_FULL_422 comes back upsampled, so YBR_FULL. GDCM does not convert JPEG
+ *       YBR_FULL to RGB (dcmtk's YBR_FULL and YBR_FULL_422 baseline files stay YBR).</li>
+ *   <li>Uninterleaved JPEG-LS colour comes back as planes while GDCM reports planar
+ *       configuration 0.</li>
+ *   <li>RLE colour with more than 8 bits per sample comes back with the bytes of each pixel in
+ *       the wrong places (GDCM takes the byte segments as if ordered by significance first, not
+ *       by sample first as PS3.5 G.2 orders them); pydicom's and dcmtk's RLE agree with the
+ *       standard, GDCM's 8-bit and monochrome RLE is right.</li>
+ * </ul>
  */
-final class ColourModels {
+final class GdcmOutput {
 
+    private static final String RLE = "1.2.840.10008.1.2.5";
+
+    private static final Set<String> JPEG_LS = Set.of("1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81");
     private static final Set<String> JPEG_2000 = Set.of("1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91",
             "1.2.840.10008.1.2.4.92", "1.2.840.10008.1.2.4.93");
 
-    private ColourModels() {
+    private GdcmOutput() {
     }
 
     /**
@@ -39,6 +52,53 @@ final class ColourModels {
             return "YBR_FULL";
         }
         return pi;
+    }
+
+    /**
+     * True when a JPEG-LS frame's first scan holds a single component (interleave mode 0): GDCM
+     * 3.0.21 then returns the planes one after another while still reporting planar
+     * configuration 0 (found on dcmtk's {@code dcmcjpls +in} files; pydicom reads them wrong).
+     */
+    static boolean jpegLsUninterleaved(String uid, int samplesPerPixel, ByteBuffer firstFrame) {
+        if (samplesPerPixel < 2 || firstFrame == null || !JPEG_LS.contains(uid)) {
+            return false;
+        }
+        ByteBuffer b = firstFrame.duplicate();
+        for (int i = b.position(); i + 4 < b.limit(); i++) {
+            if ((b.get(i) & 0xFF) == 0xFF && (b.get(i + 1) & 0xFF) == 0xDA) {
+                return (b.get(i + 4) & 0xFF) == 1; // SOS: Ls(2) Ns(1)
+            }
+        }
+        return false;
+    }
+
+    /** True when GDCM's RLE output needs {@link #reorderRleBytes}. */
+    static boolean rleBytesMisplaced(String uid, int samplesPerPixel, int bitsAllocated) {
+        return RLE.equals(uid) && samplesPerPixel > 1 && bitsAllocated > 8;
+    }
+
+    /**
+     * Puts every byte of GDCM's RLE colour output where a little-endian interleaved pixel has it.
+     * GDCM writes byte {@code j} of a pixel from segment {@code (b - 1 - j / s) * s + j % s}
+     * ({@code s} samples of {@code b} bytes); segment {@code t} holds byte {@code t % b} (most
+     * significant first) of sample {@code t / b}.
+     */
+    static void reorderRleBytes(byte[] pixels, int samples, int bytesPerSample) {
+        int n = samples * bytesPerSample;
+        int[] target = new int[n];
+        for (int j = 0; j < n; j++) {
+            int segment = (bytesPerSample - 1 - j / samples) * samples + j % samples;
+            int sample = segment / bytesPerSample;
+            int significance = segment % bytesPerSample; // 0 = most significant
+            target[j] = sample * bytesPerSample + (bytesPerSample - 1 - significance);
+        }
+        byte[] pixel = new byte[n];
+        for (int at = 0; at + n <= pixels.length; at += n) {
+            for (int j = 0; j < n; j++) {
+                pixel[target[j]] = pixels[at + j];
+            }
+            System.arraycopy(pixel, 0, pixels, at, n);
+        }
     }
 
     static boolean isJpeg2000(String uid) {
