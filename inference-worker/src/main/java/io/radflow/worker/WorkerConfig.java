@@ -73,13 +73,14 @@ public final class WorkerConfig {
     public static final ConfigDefinition DEFINITION = ConfigDefinition.of("inference-worker", List.of(WORKER_ID, GROUP_ID,
                     THREADS, DEVICE, GPU_DEVICE_ID, ONNX_INTRA_OP_THREADS, MODEL_CACHE_SIZE, MAX_IN_FLIGHT, COMMIT_INTERVAL,
                     MODEL_TIMEOUT, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF, CONTENT_MAX_BYTES, SETTINGS_TIMEOUT))
-            .and(ContentReaderFactory.DEFINITION).and(MdaiConfig.DEFINITION).and(HttpModelConfig.DEFINITION);
+            .and(ContentReaderFactory.DEFINITION).and(MdaiConfig.DEFINITION).and(HttpModelConfig.DEFINITION)
+            .and(CodecSettings.KEYS);
 
     /** Everything a standalone worker reads. */
     public static final ConfigDefinition FULL = CommonConfig.DEFINITION.and(DEFINITION);
 
-    /** How this worker decodes compressed pixel data (GDCM codec processes). */
+    /** How this worker decodes compressed pixel data (GDCM codec processes, keys pixels.codec.*). */
     public static CodecSettings codecSettings(RadflowConfig config) {
-        return CodecSettings.defaults();
+        return CodecSettings.from(config);
     }
 }

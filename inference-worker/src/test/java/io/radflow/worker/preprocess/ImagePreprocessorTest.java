@@ -71,7 +71,7 @@ class ImagePreprocessorTest {
         // two RGB pixels, interleaved: (255, 0, 51) and (0, 255, 102); colour ignores the window args.
         ImageFrame rgb = new ImageFrame(1, 2, 3, new float[] {255, 0, 51, 0, 255, 102}, false, null, null, 255);
         float[] out = run(rgb, Map.of("window.center", "0", "window.width", "2"), 1, 2, 3);
-        assertThat(out).containsExactly(1f, 0f, 0f, 1f, 0.2f, 0.4f);
+        assertThat(out).containsExactly(new float[] {1f, 0f, 0f, 1f, 0.2f, 0.4f}, within(1e-6f));
     }
 
     @Test

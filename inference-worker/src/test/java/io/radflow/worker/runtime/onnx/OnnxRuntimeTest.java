@@ -109,16 +109,34 @@ class OnnxRuntimeTest {
     void shouldFailOnlyTheUndecodableFileOfABatch() throws Exception {
         try (LoadedModel model = runtime.load(spec("classifier.onnx", TestModels.classifierLabels(), 16))) {
             ModelRequest good = request("good", TestModels.dicom("CT_small.dcm"), TestModels.classifierLabels(), Map.of());
-            // RLE-compressed: the header reads, the pixels do not decode (the reader handles native pixel data).
-            ModelRequest compressed = request("bad", TestModels.DICOM_DIR.resolve("MR_small_RLE.dcm"), TestModels.classifierLabels(), Map.of());
-            List<ItemResult> results = model.run(List.of(good, compressed, good), Duration.ofMinutes(1));
+            // Compressed pixel data decodes (MR_small in RLE and JPEG-LS)...
+            ModelRequest rle = request("rle", TestModels.DICOM_DIR.resolve("MR_small_RLE.dcm"), TestModels.classifierLabels(), Map.of());
+            // ...but not in a syntax no codec here decodes: JPEG-LS bytes declared as retired JPEG process 3 & 5
+            // (a UID of the same length, so the file stays well formed).
+            Path undecodable = dir.resolve("jpeg-process-3-5.dcm");
+            Files.write(undecodable, replaceFirst(Files.readAllBytes(TestModels.DICOM_DIR.resolve("MR_small_jpeg_ls_lossless.dcm")),
+                    "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.52"));
+            ModelRequest bad = request("bad", undecodable, TestModels.classifierLabels(), Map.of());
+            List<ItemResult> results = model.run(List.of(good, bad, rle, good), Duration.ofMinutes(1));
             assertThat(results.get(0)).isInstanceOf(ItemResult.Success.class);
             assertThat(results.get(2)).isInstanceOf(ItemResult.Success.class);
+            assertThat(results.get(3)).isInstanceOf(ItemResult.Success.class);
             assertThat(results.get(1)).isInstanceOfSatisfying(ItemResult.Failure.class, f -> {
-                assertThat(f.reason()).isEqualTo(Reason.UNREADABLE_DICOM);
-                assertThat(f.message()).contains("compressed");
+                assertThat(f.reason()).isEqualTo(Reason.UNSUPPORTED_TRANSFER_SYNTAX);
+                assertThat(f.message()).contains("1.2.840.10008.1.2.4.52");
             });
         }
+    }
+
+    private static byte[] replaceFirst(byte[] bytes, String from, String to) {
+        byte[] f = from.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = 0; i + f.length <= bytes.length; i++) {
+            if (java.util.Arrays.equals(bytes, i, i + f.length, f, 0, f.length)) {
+                System.arraycopy(to.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, bytes, i, f.length);
+                return bytes;
+            }
+        }
+        throw new IllegalArgumentException(from + " not found");
     }
 
     @Test
