@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.radflow.common.error.Reason;
 import io.radflow.schemas.avro.JobTrigger;
 import io.radflow.schemas.avro.Scope;
+import io.radflow.schemas.routing.InstanceRouting.LeftOut;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +32,12 @@ public final class TriggerMetrics {
     public static final String UPLOADS = "radflow.trigger.uploads";
     /** Counter: settings records that could not be decoded and were skipped; tag topic. */
     public static final String SETTINGS_SKIPPED = "radflow.trigger.settings.skipped";
+    /**
+     * Counter: instances left out of a model version's jobs, one per instance and version that did not
+     * take it; tags scope (of the version: instance, series, study) and reason (not_an_image, sop_class,
+     * modality, body_part, series_description: the first rule that refused it).
+     */
+    public static final String INSTANCES_LEFT_OUT = "radflow.trigger.instances.left.out";
     /** Counter: series and study groups removed after their retention period. */
     public static final String GROUPS_EXPIRED = "radflow.trigger.groups.expired";
 
@@ -39,6 +46,7 @@ public final class TriggerMetrics {
     // The per-upload path looks its counters up here instead of building meter ids each time.
     private final Counter[][] jobsEmitted = new Counter[Scope.values().length][JobTrigger.values().length];
     private final Map<String, Counter> uploads = new ConcurrentHashMap<>();
+    private final Counter[][] leftOut = new Counter[Scope.values().length][LeftOut.values().length];
 
     public TriggerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -46,6 +54,13 @@ public final class TriggerMetrics {
             for (JobTrigger trigger : JobTrigger.values()) {
                 jobsEmitted[scope.ordinal()][trigger.ordinal()] = Counter.builder(JOBS_EMITTED).description("Inference jobs emitted")
                         .tag("scope", tag(scope.name())).tag("trigger", tag(trigger.name())).register(registry);
+            }
+        }
+        for (Scope scope : Scope.values()) {
+            for (LeftOut reason : LeftOut.values()) {
+                leftOut[scope.ordinal()][reason.ordinal()] = Counter.builder(INSTANCES_LEFT_OUT)
+                        .description("Instances left out of a model version's jobs: not an image, or refused by a routing rule")
+                        .tag("scope", tag(scope.name())).tag("reason", reason.tag()).register(registry);
             }
         }
         Gauge.builder(GROUPS_PENDING, pendingByTask, m -> m.values().stream().mapToLong(Long::longValue).sum())
@@ -59,6 +74,11 @@ public final class TriggerMetrics {
 
     public void jobEmitted(Scope scope, JobTrigger trigger) {
         jobsEmitted[scope.ordinal()][trigger.ordinal()].increment();
+    }
+
+    /** A version of {@code scope} did not take an instance, for {@code reason}. */
+    public void leftOut(Scope scope, LeftOut reason) {
+        leftOut[scope.ordinal()][reason.ordinal()].increment();
     }
 
     public void groupCompleted(Scope scope, JobTrigger trigger, Duration latency) {

@@ -10,6 +10,7 @@ import io.radflow.schemas.avro.ModelLibrary;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ModelVersion;
 import io.radflow.schemas.avro.ProjectSettings;
+import io.radflow.schemas.avro.RoutingRules;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.schemas.avro.UploadCompleted;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** Builders of the events the trigger consumes, with the fields tests vary as parameters. */
 public final class Events {
@@ -62,6 +64,21 @@ public final class Events {
                         .setModality("CT").setInstanceNumber(instanceNumber).setImagesInAcquisition(imagesInAcquisition)
                         .setContent(content(sopUid)).build())
                 .build();
+    }
+
+    /** The same instance event, its payload changed: what the instance is (SOP class, pixel data, ...). */
+    public static DatasetUploadEvent describe(DatasetUploadEvent event, UnaryOperator<DataUploaded.Builder> change) {
+        DataUploaded data = (DataUploaded) event.getPayload();
+        return DatasetUploadEvent.newBuilder(event).setPayload(change.apply(DataUploaded.newBuilder(data)).build()).build();
+    }
+
+    /** The model with every version's routing rules set to {@code rules}. */
+    public static ModelSettings routed(ModelSettings model, RoutingRules rules) {
+        List<ModelVersion> versions = new ArrayList<>();
+        for (ModelVersion v : model.getVersions()) {
+            versions.add(ModelVersion.newBuilder(v).setRouting(rules).build());
+        }
+        return ModelSettings.newBuilder(model).setVersions(versions).build();
     }
 
     public static DatasetUploadEvent seriesMarker(String projectId, String studyUid, String seriesUid, Integer count,

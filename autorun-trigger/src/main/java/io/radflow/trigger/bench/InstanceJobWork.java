@@ -3,6 +3,7 @@ package io.radflow.trigger.bench;
 import io.radflow.schemas.avro.DataUploaded;
 import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.InferenceJob;
+import io.radflow.schemas.routing.InstanceRouting;
 import io.radflow.trigger.group.InstanceRecord;
 import io.radflow.trigger.job.JobFactory;
 import io.radflow.trigger.upload.UploadValidator;
@@ -15,8 +16,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The trigger's own work for one upload at INSTANCE scope, done by the trigger's classes but without
- * Kafka Streams and without state: decode and check the upload, build and hash its job, encode the
- * job. A plain loop doing this shows how much of the trigger's gap to the copying loop is that work
+ * Kafka Streams and without state: decode and check the upload, ask the version's routing rules,
+ * build and hash its job, encode the job. A plain loop doing this shows how much of the trigger's gap to the copying loop is that work
  * itself, and how much is Kafka Streams, the deduplication store and its changelog. Every upload
  * must be valid (the benchmark produces them): this is a measurement, not a second trigger.
  */
@@ -48,8 +49,12 @@ final class InstanceJobWork implements PlainLoop.Transform {
         if (!(event.getPayload() instanceof DataUploaded data)) {
             throw new IllegalStateException("benchmark upload at offset " + consumed.offset() + " is not an instance upload");
         }
-        InferenceJob job = JobFactory.forInstance(event, InstanceRecord.of(event, data), modelId, modelVersion, Map.of(),
-                System.currentTimeMillis());
+        InstanceRecord instance = InstanceRecord.of(event, data);
+        // the trigger asks the version's routing rules (here: the default, every image) before each instance job
+        InstanceRouting.EVERY_IMAGE.leftOut(instance.facts()).ifPresent(reason -> {
+            throw new IllegalStateException("benchmark upload at offset " + consumed.offset() + " is left out: " + reason.tag());
+        });
+        InferenceJob job = JobFactory.forInstance(event, instance, modelId, modelVersion, Map.of(), System.currentTimeMillis());
         return new ProducerRecord<>(output, jobKeys.serialize(output, job.getJobId()), jobs.serialize(output, job));
     }
 }

@@ -8,6 +8,7 @@ import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.schemas.Topic;
 import io.radflow.schemas.TopicProvisioner;
 import io.radflow.schemas.avro.Batching;
+import io.radflow.dicom.SopClasses;
 import io.radflow.schemas.avro.ContentRef;
 import io.radflow.schemas.avro.DataUploaded;
 import io.radflow.schemas.avro.DatasetUploadEvent;
@@ -332,6 +333,7 @@ public final class TriggerBenchmark {
                 DatasetUploadEvent event = DatasetUploadEvent.newBuilder().setEventId("bench-" + i).setProjectId(projectId)
                         .setDatasetId("bench-dataset").setStudyInstanceUid(study).setSource("benchmark").setPublishedAt(now)
                         .setPayload(DataUploaded.newBuilder().setSeriesInstanceUid(series).setSopInstanceUid(sop).setModality("CT")
+                                .setSopClassUid(SopClasses.CT_IMAGE).setHasPixelData(true)
                                 .setInstanceNumber(i % options.instancesPerStudy() + 1)
                                 .setContent(ContentRef.newBuilder().setUri("file:///bench/" + sop + ".dcm").setSizeBytes(524_288).build())
                                 .build())

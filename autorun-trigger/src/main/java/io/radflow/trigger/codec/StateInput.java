@@ -2,7 +2,9 @@ package io.radflow.trigger.codec;
 
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Reads what {@link StateOutput} wrote, in the same order. */
@@ -36,6 +38,28 @@ public final class StateInput {
 
     public boolean bool() throws IOException {
         return in.readBoolean();
+    }
+
+    public Boolean nullableBool() throws IOException {
+        int b = in.readByte();
+        return switch (b) {
+            case 0 -> null;
+            case 1 -> false;
+            case 2 -> true;
+            default -> throw new IOException("not a nullable boolean: " + b);
+        };
+    }
+
+    public List<String> stringList() throws IOException {
+        int size = in.readInt();
+        if (size < 0) {
+            throw new IOException("negative list size " + size);
+        }
+        List<String> list = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            list.add(in.readUTF());
+        }
+        return list;
     }
 
     public Map<String, String> stringMap() throws IOException {

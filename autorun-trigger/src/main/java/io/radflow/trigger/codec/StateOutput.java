@@ -2,6 +2,7 @@ package io.radflow.trigger.codec;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -42,6 +43,17 @@ public final class StateOutput {
 
     public void bool(boolean b) throws IOException {
         out.writeBoolean(b);
+    }
+
+    public void nullableBool(Boolean b) throws IOException {
+        out.writeByte(b == null ? 0 : b ? 2 : 1);
+    }
+
+    public void stringList(List<String> list) throws IOException {
+        out.writeInt(list.size());
+        for (String s : list) {
+            out.writeUTF(s);
+        }
     }
 
     /** Sorted by key, so equal maps always give equal bytes. */

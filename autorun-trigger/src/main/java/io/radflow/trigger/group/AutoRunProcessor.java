@@ -7,6 +7,8 @@ import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobTrigger;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.schemas.avro.UploadCompleted;
+import io.radflow.schemas.routing.InstanceRouting.InstanceFacts;
+import io.radflow.schemas.routing.InstanceRouting.LeftOut;
 import io.radflow.trigger.TriggerMetrics;
 import io.radflow.trigger.TriggerSettings;
 import io.radflow.trigger.TriggerStores;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -37,10 +40,12 @@ import org.slf4j.LoggerFactory;
  * and state live in one task) it
  * <ul>
  *   <li>drops an instance it has seen before (duplicate upload: no new job);</li>
- *   <li>emits an INSTANCE job at once for every INSTANCE-scope model eligible at upload time;</li>
+ *   <li>emits an INSTANCE job at once for every INSTANCE-scope model eligible at upload time whose
+ *       version takes the instance (an image its routing rules accept);</li>
  *   <li>adds the instance to its series and study groups, attaching the SERIES and STUDY models
  *       eligible when the group's first instance was uploaded, and emits the group when a marker or
- *       an expected count completes it.</li>
+ *       an expected count completes it. Each job lists only the instances its version takes; the
+ *       others count towards completeness and are counted as left out, by reason.</li>
  * </ul>
  * A wall-clock punctuation emits groups whose quiet period has passed, even without new traffic,
  * and removes studies whose retention period has passed. See DESIGN.md for the rules.
@@ -120,6 +125,7 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
             return;
         }
         InstanceRecord instance = InstanceRecord.of(event, data);
+        InstanceFacts facts = instance.facts();
         List<EligibleModel> models = catalog.eligibleAt(project, uploadedAt);
         GroupKey series = GroupKey.series(project, study, data.getSeriesInstanceUid());
         GroupKey studyGroup = GroupKey.study(project, study);
@@ -133,11 +139,16 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
 
         for (EligibleModel m : models) {
             if (m.version().scope() == Scope.INSTANCE) {
+                Optional<LeftOut> leftOut = m.version().routing().leftOut(facts);
+                if (leftOut.isPresent()) {
+                    metrics.leftOut(Scope.INSTANCE, leftOut.get());
+                    continue;
+                }
                 send(JobFactory.forInstance(event, instance, m.modelId(), m.version().version(), m.version().args(), now), now);
             }
         }
-        addToGroup(series, seriesState, event, models, data.getImagesInAcquisition(), uploadedAt, now);
-        addToGroup(studyGroup, studyState, event, models, null, uploadedAt, now);
+        addToGroup(series, seriesState, event, facts, models, data.getImagesInAcquisition(), uploadedAt, now);
+        addToGroup(studyGroup, studyState, event, facts, models, null, uploadedAt, now);
     }
 
     /**
@@ -164,7 +175,7 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
     }
 
     /** @param g the group's state; null for an idle group, which this upload leaves as it is */
-    private void addToGroup(GroupKey key, GroupState g, DatasetUploadEvent event, List<EligibleModel> models,
+    private void addToGroup(GroupKey key, GroupState g, DatasetUploadEvent event, InstanceFacts facts, List<EligibleModel> models,
                             Integer expectedCount, long uploadedAt, long now) {
         if (g == null) {
             return;
@@ -183,12 +194,20 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
             List<PinnedModel> attached = new ArrayList<>();
             for (EligibleModel m : models) {
                 if (m.version().scope() == key.scope()) {
-                    attached.add(PinnedModel.attach(m.modelId(), m.version().version(), m.version().args()));
+                    attached.add(PinnedModel.attach(m.modelId(), m.version().version(), m.version().args(), m.version().routing()));
                 }
             }
             g.open(event.getDatasetId(), uploadedAt, attached);
         }
-        CompletionRules.instanceAdded(g, expectedCount, now);
+        // Each version of the group decides whether it takes the instance; one that does not still
+        // counts it towards completeness (markers and expected counts count every instance).
+        boolean[] takenBy = new boolean[g.models.size()];
+        for (int i = 0; i < takenBy.length; i++) {
+            Optional<LeftOut> leftOut = g.models.get(i).routing().leftOut(facts);
+            takenBy[i] = leftOut.isEmpty();
+            leftOut.ifPresent(reason -> metrics.leftOut(key.scope(), reason));
+        }
+        CompletionRules.instanceAdded(g, expectedCount, now, takenBy);
         CompletionRules.completeOnEvent(g).ifPresent(trigger -> emit(key, g, trigger, uploadedAt, now));
         save(key, g, now, false);
         if (g.models().isEmpty()) {
@@ -221,22 +240,42 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
     }
 
     /**
-     * Emits the group's job to every attached model still eligible at {@code emitTime} (an archived or
-     * switched-off model gets no new job), each as the next revision of that model's job for the group.
+     * Emits the group's job to every attached model that has instances no earlier job covered and is
+     * still eligible at {@code emitTime} (an archived or switched-off model gets no new job), each as
+     * the next revision of that model's job for the group, listing the group's instances its version
+     * takes (its routing rules; never an object without pixels).
      */
     private void emit(GroupKey key, GroupState g, JobTrigger trigger, long emitTime, long now) {
         List<InstanceRecord> members = members(key);
+        List<InstanceFacts> memberFacts = new ArrayList<>(members.size());
+        members.forEach(r -> memberFacts.add(r.facts()));
         for (int i = 0; i < g.models.size(); i++) {
             PinnedModel m = g.models.get(i);
+            if (!m.waitsForInstances()) {
+                continue; // its last job still lists everything of the group it takes
+            }
             if (!catalog.eligibleAt(key.projectId(), m.modelId(), emitTime)) {
                 log.info("model no longer auto-runs; group skipped modelId={} scope={} scopeUid={}", m.modelId(), key.scope(),
                         key.scopeUid());
                 continue;
             }
+            List<InstanceRecord> taken = new ArrayList<>(members.size());
+            for (int j = 0; j < members.size(); j++) {
+                if (m.routing().leftOut(memberFacts.get(j)).isEmpty()) {
+                    taken.add(members.get(j));
+                }
+            }
+            if (taken.isEmpty()) {
+                log.error("model counted instances it takes but none is stored; group skipped modelId={} group={}", m.modelId(), key);
+                continue;
+            }
             int revision = m.lastRevision() + 1;
             JobFactory.Target target = new JobFactory.Target(key.projectId(), g.datasetId(), key.studyUid(), key.scope(),
                     key.scopeUid(), m.modelId(), m.version(), m.args());
-            InferenceJob job = JobFactory.create(target, members, trigger, revision, m.lastJobId(), now);
+            InferenceJob job = JobFactory.create(target, taken, trigger, revision, m.lastJobId(), now);
+            if (job.getJobId().equals(m.lastJobId())) {
+                continue; // the same instances as its last job: a revision would supersede itself
+            }
             send(job, now);
             g.models.set(i, m.emitted(revision, job.getJobId()));
         }

@@ -21,9 +21,15 @@ public final class CompletionRules {
     private CompletionRules() {
     }
 
-    /** After an instance or a marker was applied: the trigger that completes the group now, if any. */
+    /**
+     * After an instance or a marker was applied: the trigger that completes the group now, if any. A
+     * signal reached while nothing is pending (the group holds only instances no model takes, or only
+     * ones already emitted) completed the group with nothing to send and is spent, as if emitted: a
+     * later instance waits for its quiet period or a new signal instead of being sent alone at once.
+     */
     public static Optional<JobTrigger> completeOnEvent(GroupState g) {
         if (!g.pending()) {
+            spendSignalsReached(g);
             return Optional.empty();
         }
         if (g.markerPending && (g.markerCount == null || g.instanceCount >= g.markerCount)) {
@@ -45,12 +51,36 @@ public final class CompletionRules {
         return g.lastNewInstanceAt + quiet.toMillis();
     }
 
-    /** A new distinct instance joined the group. */
+    /** A new distinct instance joined the group, and every attached model takes it. */
     public static void instanceAdded(GroupState g, Integer expectedCount, long now) {
+        boolean[] all = new boolean[g.models.size()];
+        java.util.Arrays.fill(all, true);
+        instanceAdded(g, expectedCount, now, all);
+    }
+
+    /**
+     * A new distinct instance joined the group; {@code takenBy[i]} says whether the group's i-th model
+     * takes it. It always counts towards the group's instance count (markers and expected counts count
+     * every instance of the group), but only an instance some model takes makes the group pending and
+     * restarts its quiet period: a group never waits for an object none of its models will use.
+     */
+    public static void instanceAdded(GroupState g, Integer expectedCount, long now, boolean[] takenBy) {
+        if (takenBy.length != g.models.size()) {
+            throw new IllegalArgumentException("takenBy has " + takenBy.length + " entries for " + g.models.size() + " models");
+        }
         boolean wasPending = g.pending();
+        boolean taken = false;
+        for (int i = 0; i < takenBy.length; i++) {
+            if (takenBy[i]) {
+                g.models.set(i, g.models.get(i).took());
+                taken = true;
+            }
+        }
         g.instanceCount++;
-        g.lastNewInstanceAt = now;
         g.lastActivityAt = now;
+        if (taken) {
+            g.lastNewInstanceAt = now;
+        }
         if (expectedCount != null && (g.expectedFromData == null || expectedCount > g.expectedFromData)) {
             g.expectedFromData = expectedCount;
         }
@@ -85,11 +115,21 @@ public final class CompletionRules {
         return true;
     }
 
-    /** Bookkeeping after the group's jobs were emitted: the signals that fired are spent. */
+    /**
+     * Bookkeeping after the group's jobs were emitted: every model's instances are covered (also a
+     * model that got no job, being switched off or having nothing new), and the signals that fired are spent.
+     */
     public static void emitted(GroupState g) {
         g.emittedInstanceCount = g.instanceCount;
         g.emissions++;
         g.pendingSince = -1;
+        for (int i = 0; i < g.models.size(); i++) {
+            g.models.set(i, g.models.get(i).covered());
+        }
+        spendSignalsReached(g);
+    }
+
+    private static void spendSignalsReached(GroupState g) {
         if (g.markerPending && (g.markerCount == null || g.instanceCount >= g.markerCount)) {
             g.markerPending = false;
             g.markerCount = null;

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the trigger knows about one series or study group: the models attached to it, how many
- * distinct instances it has and how many the last emission covered, the completion signals seen
+ * What the trigger knows about one series or study group: the models attached to it (each with how
+ * many of the group's instances it takes), how many distinct instances it has and how many the last
+ * emission covered, the completion signals seen
  * (marker, expected count), and wall-clock times for the quiet period and retention. Mutable: the
  * processor loads it, changes it and stores it back within one record or punctuation.
  */
@@ -19,6 +20,7 @@ public final class GroupState {
     boolean opened;
     long openedAt = -1;
     List<PinnedModel> models = new ArrayList<>();
+    /** Distinct instances of the group, also those no model takes (markers and expected counts count them all). */
     int instanceCount;
     int emittedInstanceCount;
     int emissions;
@@ -33,9 +35,21 @@ public final class GroupState {
     /** The group's entry in the due index, or null. */
     String dueKey;
 
-    /** Instances have arrived that no emitted job covers yet, and some model waits for them. */
+    /**
+     * Instances have arrived that no emission covers yet and that some attached model takes. An
+     * instance no model takes (a report, or one its routing rules refuse) counts towards
+     * {@link #instanceCount} for completeness but never makes the group pending.
+     */
     public boolean pending() {
-        return opened && !models.isEmpty() && instanceCount > emittedInstanceCount;
+        if (!opened) {
+            return false;
+        }
+        for (PinnedModel m : models) {
+            if (m.waitsForInstances()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean opened() {

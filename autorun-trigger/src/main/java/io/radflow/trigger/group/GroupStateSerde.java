@@ -1,16 +1,19 @@
 package io.radflow.trigger.group;
 
+import io.radflow.schemas.routing.InstanceRouting;
+import io.radflow.trigger.codec.RoutingCodec;
 import io.radflow.trigger.codec.StateInput;
 import io.radflow.trigger.codec.StateOutput;
 import io.radflow.trigger.codec.StateSerde;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Map;
 
 /** Store format of {@link GroupState}. */
 public final class GroupStateSerde extends StateSerde<GroupState> {
 
     public GroupStateSerde() {
-        super("group", 1);
+        super("group", 2);
     }
 
     @Override
@@ -23,6 +26,9 @@ public final class GroupStateSerde extends StateSerde<GroupState> {
             out.string(m.modelId());
             out.integer(m.version());
             out.stringMap(m.args());
+            RoutingCodec.write(out, m.routing());
+            out.integer(m.taken());
+            out.integer(m.takenAtLastEmission());
             out.integer(m.lastRevision());
             out.nullableString(m.lastJobId());
         }
@@ -52,10 +58,28 @@ public final class GroupStateSerde extends StateSerde<GroupState> {
         int models = in.integer();
         g.models = new ArrayList<>(models);
         for (int i = 0; i < models; i++) {
-            g.models.add(new PinnedModel(in.string(), in.integer(), in.stringMap(), in.integer(), in.nullableString()));
+            String modelId = in.string();
+            int version = in.integer();
+            Map<String, String> args = in.stringMap();
+            if (formatVersion >= 2) {
+                g.models.add(new PinnedModel(modelId, version, args, RoutingCodec.read(in), in.integer(), in.integer(), in.integer(),
+                        in.nullableString()));
+            } else {
+                g.models.add(new PinnedModel(modelId, version, args, InstanceRouting.EVERY_IMAGE, 0, 0, in.integer(),
+                        in.nullableString()));
+            }
         }
         g.instanceCount = in.integer();
         g.emittedInstanceCount = in.integer();
+        if (formatVersion < 2) {
+            // Format 1 predates routing rules: every model took every instance, and pending meant
+            // instances beyond the last emission.
+            for (int i = 0; i < g.models.size(); i++) {
+                PinnedModel m = g.models.get(i);
+                g.models.set(i, new PinnedModel(m.modelId(), m.version(), m.args(), m.routing(), g.instanceCount,
+                        g.emittedInstanceCount, m.lastRevision(), m.lastJobId()));
+            }
+        }
         g.emissions = in.integer();
         g.pendingSince = in.longValue();
         g.lastNewInstanceAt = in.longValue();

@@ -9,7 +9,7 @@ import java.io.IOException;
 public final class InstanceRecordSerde extends StateSerde<InstanceRecord> {
 
     public InstanceRecordSerde() {
-        super("instance", 1);
+        super("instance", 2);
     }
 
     @Override
@@ -28,6 +28,11 @@ public final class InstanceRecordSerde extends StateSerde<InstanceRecord> {
         out.longValue(r.sizeBytes());
         out.nullableString(r.sha256());
         out.longValue(r.uploadedAt());
+        out.nullableString(r.sopClassUid());
+        out.nullableString(r.modality());
+        out.nullableBool(r.hasPixelData());
+        out.nullableString(r.bodyPartExamined());
+        out.nullableString(r.seriesDescription());
     }
 
     @Override
@@ -35,7 +40,22 @@ public final class InstanceRecordSerde extends StateSerde<InstanceRecord> {
         if (!in.bool()) {
             return InstanceRecord.SEEN;
         }
-        return new InstanceRecord(true, in.string(), in.string(), in.string(), in.nullableInt(), in.integer(), in.string(),
-                in.string(), in.longValue(), in.nullableString(), in.longValue());
+        String datasetId = in.string();
+        String seriesUid = in.string();
+        String sopUid = in.string();
+        Integer instanceNumber = in.nullableInt();
+        int frames = in.integer();
+        String uri = in.string();
+        String contentType = in.string();
+        long size = in.longValue();
+        String sha256 = in.nullableString();
+        long uploadedAt = in.longValue();
+        if (formatVersion < 2) {
+            // written before the trigger kept what an instance is: unknown, so an image as it was then
+            return new InstanceRecord(true, datasetId, seriesUid, sopUid, instanceNumber, frames, uri, contentType, size, sha256,
+                    uploadedAt, null, null, null, null, null);
+        }
+        return new InstanceRecord(true, datasetId, seriesUid, sopUid, instanceNumber, frames, uri, contentType, size, sha256,
+                uploadedAt, in.nullableString(), in.nullableString(), in.nullableBool(), in.nullableString(), in.nullableString());
     }
 }

@@ -1,18 +1,21 @@
 package io.radflow.trigger.settings;
 
 import io.radflow.schemas.avro.Scope;
+import io.radflow.schemas.routing.InstanceRouting;
+import io.radflow.trigger.codec.RoutingCodec;
 import io.radflow.trigger.codec.StateInput;
 import io.radflow.trigger.codec.StateOutput;
 import io.radflow.trigger.codec.StateSerde;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Store format of {@link ModelHistory}. */
 public final class ModelHistorySerde extends StateSerde<ModelHistory> {
 
     public ModelHistorySerde() {
-        super("model history", 1);
+        super("model history", 2);
     }
 
     @Override
@@ -30,6 +33,7 @@ public final class ModelHistorySerde extends StateSerde<ModelHistory> {
                 out.integer(s.active().version());
                 out.string(s.active().scope().name());
                 out.stringMap(s.active().args());
+                RoutingCodec.write(out, s.active().routing());
             }
         }
     }
@@ -45,7 +49,14 @@ public final class ModelHistorySerde extends StateSerde<ModelHistory> {
             boolean exists = in.bool();
             boolean autoRun = in.bool();
             boolean archived = in.bool();
-            ActiveVersion active = in.bool() ? new ActiveVersion(in.integer(), Scope.valueOf(in.string()), in.stringMap()) : null;
+            ActiveVersion active = null;
+            if (in.bool()) {
+                int version = in.integer();
+                Scope scope = Scope.valueOf(in.string());
+                Map<String, String> args = in.stringMap();
+                // format 1 was written before routing rules existed: every version took every image
+                active = new ActiveVersion(version, scope, args, formatVersion >= 2 ? RoutingCodec.read(in) : InstanceRouting.EVERY_IMAGE);
+            }
             snapshots.add(new ModelSnapshot(from, project, exists, autoRun, archived, active));
         }
         return new ModelHistory(modelId, snapshots);

@@ -2,6 +2,7 @@ package io.radflow.trigger.settings;
 
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ModelVersion;
+import io.radflow.schemas.routing.InstanceRouting;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,6 +51,6 @@ public record ModelSnapshot(long effectiveFrom, String projectId, boolean exists
         Optional<ModelVersion> version = settings.getActiveVersion() == null
                 ? settings.getVersions().stream().max(Comparator.comparingInt(ModelVersion::getVersion))
                 : settings.getVersions().stream().filter(v -> v.getVersion() == settings.getActiveVersion()).findFirst();
-        return version.map(v -> new ActiveVersion(v.getVersion(), v.getScope(), v.getDefaultArgs()));
+        return version.map(v -> new ActiveVersion(v.getVersion(), v.getScope(), v.getDefaultArgs(), InstanceRouting.of(v.getRouting())));
     }
 }

@@ -32,6 +32,36 @@ class CompletionRulesTest {
     }
 
     @Test
+    void shouldCountAnInstanceNoModelTakesTowardsCompletenessWithoutWaitingForIt() {
+        GroupState g = openGroup();
+        CompletionRules.markerArrived(g, "e1", 2, 0);
+        CompletionRules.instanceAdded(g, null, 1, new boolean[] {false});
+        assertThat(g.pending()).as("nothing a model takes").isFalse();
+        assertThat(g.instanceCount()).isEqualTo(1);
+        assertThat(g.lastNewInstanceAt).as("no quiet period started").isEqualTo(-1);
+
+        CompletionRules.instanceAdded(g, null, 2, new boolean[] {true});
+        assertThat(g.pending()).isTrue();
+        assertThat(CompletionRules.completeOnEvent(g)).as("2 of 2, one of them left out").contains(JobTrigger.COMPLETION_MARKER);
+        CompletionRules.emitted(g);
+        assertThat(g.models().get(0).taken()).isEqualTo(1);
+        assertThat(g.models().get(0).waitsForInstances()).isFalse();
+    }
+
+    @Test
+    void shouldSpendAMarkerReachedWhileNothingIsPending() {
+        GroupState g = openGroup();
+        CompletionRules.markerArrived(g, "e1", 1, 0);
+        CompletionRules.instanceAdded(g, null, 1, new boolean[] {false});
+        assertThat(CompletionRules.completeOnEvent(g)).isEmpty();
+        assertThat(g.markerPending).as("it completed a group with nothing to send").isFalse();
+
+        CompletionRules.instanceAdded(g, null, 2, new boolean[] {true});
+        assertThat(CompletionRules.completeOnEvent(g)).as("a later image waits for its quiet period").isEmpty();
+        assertThat(CompletionRules.quietPeriodOver(g, 2 + QUIET.toMillis(), QUIET)).isTrue();
+    }
+
+    @Test
     void shouldCompleteOnAMarkerOnlyOnceItsCountIsReached() {
         GroupState g = openGroup();
         CompletionRules.markerArrived(g, "e1", 2, 0);

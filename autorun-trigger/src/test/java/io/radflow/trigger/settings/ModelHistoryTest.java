@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.radflow.schemas.avro.ModelSettings;
+import io.radflow.schemas.avro.RoutingRules;
 import io.radflow.schemas.avro.Scope;
+import io.radflow.schemas.routing.InstanceRouting;
 import io.radflow.trigger.Events;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -82,6 +87,45 @@ class ModelHistoryTest {
         ModelHistorySerde serde = new ModelHistorySerde();
 
         assertThat(serde.deserialize("t", serde.serialize("t", h))).isEqualTo(h);
+    }
+
+    @Test
+    void shouldKeepRoutingRulesInTheHistoryAndTheStoreFormat() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        RoutingRules ctChest = RoutingRules.newBuilder().setModalities(List.of("CT")).setBodyPartsExamined(List.of("CHEST"))
+                .setSopClassUids(List.of("1.2.840.10008.5.1.4.1.1.2")).setSeriesDescriptionPattern("(?i)lung").build();
+        ModelSettings plain = Events.model("m", "p", Scope.SERIES, t);
+        ModelSettings routed = Events.routed(ModelSettings.newBuilder(plain).setUpdatedAt(t.plusSeconds(1)).build(), ctChest);
+        ModelHistory h = ModelHistory.empty("m").append(ModelSnapshot.of(plain, 100), DAY).append(ModelSnapshot.of(routed, 200), DAY);
+
+        assertThat(h.snapshots()).as("a rule change is a change auto-run depends on").hasSize(2);
+        assertThat(h.at(200).orElseThrow().active().routing().rules()).isEqualTo(ctChest);
+        ModelHistorySerde serde = new ModelHistorySerde();
+        assertThat(serde.deserialize("t", serde.serialize("t", h))).isEqualTo(h);
+    }
+
+    @Test
+    void shouldReadTheFormatWrittenBeforeRoutingRulesAsTakingEveryImage() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(1);
+        out.writeUTF("m");
+        out.writeInt(1);
+        out.writeLong(100);
+        out.writeUTF("p");
+        out.writeBoolean(true);
+        out.writeBoolean(true);
+        out.writeBoolean(false);
+        out.writeBoolean(true);
+        out.writeInt(1);
+        out.writeUTF("SERIES");
+        out.writeInt(1);
+        out.writeUTF("k");
+        out.writeUTF("v");
+
+        ModelHistory read = new ModelHistorySerde().deserialize("t", bytes.toByteArray());
+        assertThat(read.snapshots()).containsExactly(snapshot(100, true));
+        assertThat(read.snapshots().get(0).active().routing()).isEqualTo(InstanceRouting.EVERY_IMAGE);
     }
 
     @Test
