@@ -1,19 +1,21 @@
 package io.radflow.dicomtools;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.AttributeTagAttribute;
-import com.pixelmed.dicom.ByteFrameSource;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.OtherByteAttributeCompressedSeparateFramesOnDisk;
 import com.pixelmed.dicom.OtherByteAttributeMultipleCompressedFrames;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SequenceItem;
 import com.pixelmed.dicom.UnsignedVeryLongAttribute;
+import io.radflow.dicom.DicomReadException;
+import io.radflow.dicom.DicomReadException.Problem;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Base64;
@@ -52,8 +54,7 @@ public final class DicomJson {
     /** Binary values longer than this many bytes are left out (as pydicom's {@code to_json_dict} default). */
     public static final int DEFAULT_BULK_DATA_THRESHOLD = 1024;
 
-    // Exact: a DS written "5.000000" keeps its digits instead of being normalised to 5.
-    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> BINARY_VRS = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "UN");
     /** Single-valued text VRs, in which a backslash is text rather than a value delimiter. */
     private static final Set<String> TEXT_VRS = Set.of("LT", "ST", "UT", "UR");
@@ -71,7 +72,11 @@ public final class DicomJson {
         return of(list, DEFAULT_BULK_DATA_THRESHOLD);
     }
 
-    /** The list as DICOM JSON, binary values over {@code bulkDataThreshold} bytes left out. */
+    /**
+     * The list as DICOM JSON, binary values over {@code bulkDataThreshold} bytes left out.
+     *
+     * @throws DicomReadException MALFORMED when PixelMed cannot give a value it parsed
+     */
     public static ObjectNode of(AttributeList list, int bulkDataThreshold) {
         if (bulkDataThreshold < 0) {
             throw new IllegalArgumentException("bulkDataThreshold must not be negative");
@@ -106,7 +111,10 @@ public final class DicomJson {
                     }
                 }
             } else if (a.getVL() == UNDEFINED_LENGTH) {
-                out.put("BulkDataLength", encapsulatedLength(a));
+                Long length = encapsulatedLength(a);
+                if (length != null) {
+                    out.put("BulkDataLength", length);
+                }
             } else if (BINARY_VRS.contains(vr)) {
                 binary(a, out);
             } else {
@@ -115,8 +123,9 @@ public final class DicomJson {
                     out.set("Value", values);
                 }
             }
-        } catch (DicomException e) {
-            throw new IllegalStateException("cannot read the value of " + a.getTag() + " " + vr + ": " + e.getMessage(), e);
+        } catch (DicomException | RuntimeException e) {
+            throw new DicomReadException(Problem.MALFORMED, "cannot read the value of " + a.getTag() + " " + vr + ": "
+                    + e.getMessage(), e);
         }
         return out;
     }
@@ -133,7 +142,8 @@ public final class DicomJson {
         out.put("InlineBinary", Base64.getEncoder().encodeToString(a.getByteValues(false)));
     }
 
-    private static long encapsulatedLength(Attribute a) throws DicomException {
+    /** The bytes of the compressed frames, or null where PixelMed's attribute does not tell. */
+    private static Long encapsulatedLength(Attribute a) {
         long length = 0;
         if (a instanceof OtherByteAttributeMultipleCompressedFrames frames) {
             for (byte[] f : frames.getFrames()) {
@@ -145,19 +155,8 @@ public final class DicomJson {
                     length += n;
                 }
             }
-        } else if (a instanceof ByteFrameSource frames) {
-            for (int i = 0; ; i++) {
-                byte[] f;
-                try {
-                    f = frames.getByteValuesForSelectedFrame(i);
-                } catch (RuntimeException | DicomException e) {
-                    break;
-                }
-                if (f == null) {
-                    break;
-                }
-                length += f.length;
-            }
+        } else {
+            return null;
         }
         return length;
     }
@@ -231,7 +230,8 @@ public final class DicomJson {
                 }
                 case "DS" -> {
                     try {
-                        out.add(new BigDecimal(v.strip()));
+                        // As a DecimalNode, not through the factory, which would turn "5.000000" into 5.
+                        out.add(DecimalNode.valueOf(new BigDecimal(v.strip())));
                     } catch (NumberFormatException e) {
                         out.add(v);
                     }

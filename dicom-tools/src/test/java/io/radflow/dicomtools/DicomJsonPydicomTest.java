@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,8 +77,7 @@ class DicomJsonPydicomTest {
     void shouldWriteWhatPydicomWritesForEveryFileBothRead() {
         Map<String, List<String>> differences = new TreeMap<>();
         TreeSet<String> compared = new TreeSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = expected.get("files").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> file = it.next();
+        for (Map.Entry<String, JsonNode> file : expected.get("files").properties()) {
             if (!file.getValue().has("json")) {
                 continue;
             }
