@@ -180,6 +180,18 @@ class MdaiRuntimeTest {
     }
 
     @Test
+    void shouldLetAPackageReadCompressedPixelDataThroughPydicomWithGdcm() throws Exception {
+        // The package receives the original bytes; the worker's Python has GDCM (python3-gdcm), so
+        // pydicom's pixel_array decodes RLE, JPEG-LS and JPEG 2000. These variants of MR_small hold
+        // its pixels losslessly: the outputs match the reference computed from the native file.
+        MdaiModel model = intensity(1, Map.of());
+        for (String name : List.of("MR_small_RLE.dcm", "MR_small_jpeg_ls_lossless.dcm", "MR_small_jp2klossless.dcm")) {
+            ModelRequest r = request(TestPackages.intensityLabels(), Map.of(), DICOM.resolve(name));
+            assertIntensity(r, success(model.run(List.of(r), TIMEOUT).get(0)), DICOM.resolve("MR_small.dcm"));
+        }
+    }
+
+    @Test
     void shouldHandTheGroupsOfABatchToPredictBatch() throws Exception {
         MdaiModel model = intensity(4, Map.of(".mdai/config.yaml", "device_type: cpu\nenv:\n  INTENSITY_BATCH: \"1\"\n"));
         assertThat(model.hasPredictBatch()).isTrue();
