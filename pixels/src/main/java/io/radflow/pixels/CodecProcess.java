@@ -110,7 +110,9 @@ final class CodecProcess {
         List<String> c = new ArrayList<>();
         c.add(s.javaExecutable().toString());
         c.add("-Xmx" + (s.hostMaxHeapBytes() >> 20) + "m");
-        // unified logging writes warnings to stdout by default: keep the protocol stream clean
+        // stdout carries the protocol: the JVM's own output (flags, warnings, a crash report) goes to stderr
+        c.add("-XX:+UnlockDiagnosticVMOptions");
+        c.add("-XX:+DisplayVMOutputToStderr");
         c.add("-Xlog:disable");
         c.add("-Xlog:all=warning:stderr");
         c.add("-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "radflow-codec-hs_err_pid%p.log"));
@@ -146,7 +148,7 @@ final class CodecProcess {
                 throw new PixelDecodeException(Problem.TIMEOUT, "decoding " + what + " took longer than "
                         + seconds(timeout) + " (" + CodecSettings.DECODE_TIMEOUT.name() + "); the codec process was killed", e);
             }
-            if (e instanceof ProtocolException) {
+            if (e instanceof ProtocolException && !exitsSoon()) {
                 kill("was killed for breaking the protocol (" + e.getMessage() + ")");
                 throw new PixelDecodeException(Problem.CODEC_CRASHED, "the codec process answered nonsense while decoding "
                         + what + " (" + e.getMessage() + "); it was killed" + stderrTail(), e);
@@ -234,6 +236,16 @@ final class CodecProcess {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** True when the process ends within a second (a crashing JVM may print a report first). */
+    private boolean exitsSoon() {
+        try {
+            return process.waitFor(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -2,7 +2,6 @@ package io.radflow.pixels.host;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -48,6 +47,8 @@ public final class CodecProtocol {
     public static final int FAULT_HANG = 1;
     /** Test only: the host crashes the way a native codec does, with a segmentation fault. */
     public static final int FAULT_CRASH = 2;
+    /** Test only: the host writes bytes that are not the protocol to its stdout, as a chatty native library would, then decodes. */
+    public static final int FAULT_STDOUT_NOISE = 3;
 
     private CodecProtocol() {
     }
@@ -169,8 +170,4 @@ public final class CodecProtocol {
         out.flush();
     }
 
-    /** Reads an int, turning an end of stream before its first byte into {@link EOFException} (the peer is gone). */
-    public static int readMagic(DataInputStream in) throws IOException {
-        return in.readInt();
-    }
 }

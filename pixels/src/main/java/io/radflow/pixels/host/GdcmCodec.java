@@ -63,7 +63,7 @@ final class GdcmCodec {
                 CodecProtocol.writeFailure(out, r.id(), CodecProtocol.REFUSED, "test faults are disabled in this codec host");
                 return;
             }
-            injectFault(r.fault());
+            injectFault(r.fault(), out);
         }
         decode(r, fragments, out);
     }
@@ -160,7 +160,12 @@ final class GdcmCodec {
     }
 
     /** Test faults: a decoder that never returns, or one that crashes the process in native code. */
-    private static void injectFault(int fault) {
+    private static void injectFault(int fault, DataOutputStream out) throws IOException {
+        if (fault == CodecProtocol.FAULT_STDOUT_NOISE) {
+            System.err.println("test fault: printing to stdout");
+            out.write("GDCM says hello on stdout\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return;
+        }
         if (fault == CodecProtocol.FAULT_HANG) {
             System.err.println("test fault: hanging instead of decoding");
             while (true) {
