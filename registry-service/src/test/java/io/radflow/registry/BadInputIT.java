@@ -98,6 +98,35 @@ class BadInputIT {
     }
 
     @Test
+    void shouldRefuseBadRoutingRulesNamingThem() {
+        Map<String, Object> endpoint = Map.of("url", "http://m:1");
+        refused(() -> admin.post(versions("http"), Map.of("scope", "series", "httpEndpoint", endpoint,
+                "routing", Map.of("modalities", List.of("CT", "")))), 400, "routing.modalities[1] is empty");
+        refused(() -> admin.post(versions("http"), Map.of("scope", "series", "httpEndpoint", endpoint,
+                "routing", Map.of("modalities", List.of("C;T")))), 400, "routing.modalities[0] 'C;T' is not a DICOM modality");
+        refused(() -> admin.post(versions("http"), Map.of("scope", "series", "httpEndpoint", endpoint,
+                "routing", Map.of("modalities", "CT"))), 400, "field 'routing.modalities' must be an array of strings");
+        refused(() -> admin.post(versions("http"), Map.of("scope", "series", "httpEndpoint", endpoint,
+                "routing", Map.of("bodyPartsExamined", List.of(42)))), 400, "field 'routing.bodyPartsExamined[0]' must be a string");
+        refused(() -> admin.post(versions("http"), Map.of("scope", "series", "httpEndpoint", endpoint,
+                "routing", Map.of("sopClassUids", List.of("CT Image Storage")))), 400,
+                "routing.sopClassUids[0] 'CT Image Storage' is not a UID");
+        refused(() -> admin.post(versions("http"), Map.of("scope", "series", "httpEndpoint", endpoint,
+                "routing", Map.of("seriesDescriptionPattern", "(?i)lung["))), 400,
+                "routing.seriesDescriptionPattern is not a valid regular expression");
+        refused(() -> admin.post(versions("http"), Map.of("scope", "series", "httpEndpoint", endpoint,
+                "routing", Map.of("seriesDescriptionPattern", "a".repeat(300)))), 400,
+                "routing.seriesDescriptionPattern is 300 characters long; at most 256");
+        refused(() -> admin.post(versions("http"), Map.of("scope", "series", "httpEndpoint", endpoint,
+                "routing", Map.of("seriesDescriptionPattern", " "))), 400, "routing.seriesDescriptionPattern is empty");
+        refused(() -> admin.post(versions("http"), Map.of("scope", "series", "httpEndpoint", endpoint,
+                "routing", Map.of("modality", List.of("CT")))), 400, "unknown field 'routing.modality'");
+        // checked before the artifact is read: nothing is stored
+        refused(() -> admin.postVersion(versions("onnx"), Map.of("scope", "series", "routing", Map.of("modalities", List.of(" "))),
+                TestArtifacts.onnx(), "m.onnx"), 400, "routing.modalities[0] is empty");
+    }
+
+    @Test
     void shouldRefuseMissingArtifacts() {
         refused(() -> admin.postVersion(versions("onnx"), Map.of("scope", "series"), null, null), 400, "the artifact is missing");
         refused(() -> admin.post(versions("onnx"), Map.of("scope", "series")), 400, "the artifact is missing");

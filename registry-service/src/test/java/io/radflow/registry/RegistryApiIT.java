@@ -10,6 +10,7 @@ import io.radflow.schemas.TopicCatalog;
 import io.radflow.schemas.avro.JobState;
 import io.radflow.schemas.avro.JobStatus;
 import io.radflow.schemas.avro.ModelSettings;
+import io.radflow.schemas.avro.RoutingRules;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Scope;
 import java.io.ByteArrayInputStream;
@@ -150,6 +151,57 @@ class RegistryApiIT {
         assertThat(v.get("inputType").asText()).isEqualTo("thumbnail");
         assertThat(v.at("/httpEndpoint/url").asText()).isEqualTo("http://models.internal:9000");
         assertThat(v.get("artifact").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldKeepRoutingRulesThroughRestTheEventExportAndClones() throws Exception {
+        created(alice.put(q("routed") + "&lib=http", Map.of("exportable", true, "cloneable", "across-sites")));
+        Map<String, Object> routing = Map.of("modalities", List.of("ct"), "sopClassUids", List.of("1.2.840.10008.5.1.4.1.1.2"),
+                "bodyPartsExamined", List.of("Chest", "LUNG", "chest"), "seriesDescriptionPattern", "(?i)lung|chest");
+        JsonNode v = created(alice.post(q("routed").replace("?", "/versions?"), Map.of("scope", "series",
+                "httpEndpoint", Map.of("url", "http://models:9000"), "routing", routing)));
+        JsonNode expected = ApiClient.JSON.valueToTree(Map.of("modalities", List.of("CT"),
+                "sopClassUids", List.of("1.2.840.10008.5.1.4.1.1.2"), "bodyPartsExamined", List.of("CHEST", "LUNG"),
+                "seriesDescriptionPattern", "(?i)lung|chest"));
+        assertThat(v.get("routing")).as("normalised: upper case, repeats removed").isEqualTo(expected);
+        assertThat(ok(alice.get(q("routed").replace("?", "/versions/1?"))).get("routing")).isEqualTo(expected);
+        JsonNode model = ok(alice.get(q("routed")));
+        assertThat(model.at("/versions/0/routing")).isEqualTo(expected);
+
+        JsonNode plain = created(alice.post(q("routed").replace("?", "/versions?"), Map.of("scope", "series",
+                "httpEndpoint", Map.of("url", "http://models:9000"))));
+        assertThat(plain.at("/routing/modalities")).as("no rules: every image").isEmpty();
+        assertThat(plain.at("/routing/sopClassUids")).isEmpty();
+        assertThat(plain.at("/routing/bodyPartsExamined")).isEmpty();
+        assertThat(plain.at("/routing/seriesDescriptionPattern").isNull()).isTrue();
+
+        RoutingRules event = KafkaTopics.lastModelEvent(model.get("id").asText()).value().getVersions().get(0).getRouting();
+        assertThat(event.getModalities()).containsExactly("CT");
+        assertThat(event.getBodyPartsExamined()).containsExactly("CHEST", "LUNG");
+        assertThat(event.getSeriesDescriptionPattern()).isEqualTo("(?i)lung|chest");
+
+        Response export = alice.get(q("routed").replace("?", "/export?") + "&versions=1");
+        assertThat(export.status()).as(export.toString()).isEqualTo(200);
+        JsonNode manifest = ApiClient.JSON.readTree(unzip(export.bytes()).get("manifest.json"));
+        assertThat(manifest.at("/versions/0/routing")).isEqualTo(expected);
+
+        String code = created(alice.post(q("routed").replace("?", "/clone-codes?"), Map.of("versions", List.of(1)))).get("code").asText();
+        JsonNode copy = created(alice.post("/clone-codes/redeem", Map.of("code", code, "project", otherProject, "name", "routed-copy")));
+        assertThat(copy.at("/versions/0/routing")).isEqualTo(expected);
+
+        // every field of a version, routing's included, is documented
+        JsonNode schemas = ok(admin.anonymous().get("/openapi.json")).at("/components/schemas");
+        assertThat(fieldNames(schemas.at("/Version/properties"))).isEqualTo(fieldNames(v));
+        assertThat(fieldNames(schemas.at("/RoutingRules/properties"))).isEqualTo(fieldNames(v.get("routing")));
+        assertThat(schemas.at("/Version/properties/routing/$ref").asText()).isEqualTo("#/components/schemas/RoutingRules");
+        assertThat(schemas.at("/VersionMetadata/properties/routing/$ref").asText()).isEqualTo("#/components/schemas/RoutingRules");
+        assertThat(schemas.at("/RoutingRules/properties/seriesDescriptionPattern/maxLength").asInt()).isEqualTo(256);
+    }
+
+    static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

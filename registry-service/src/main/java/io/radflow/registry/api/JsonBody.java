@@ -155,6 +155,24 @@ final class JsonBody {
         return out;
     }
 
+    List<String> strings(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw wrongType(field, "an array of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isTextual()) {
+                throw RegistryException.invalid("field '" + where + field + "[" + i + "]' must be a string");
+            }
+            out.add(v.get(i).asText());
+        }
+        return out;
+    }
+
     /** An object of scalars, kept as strings ({"threshold": 0.5} gives "0.5"). */
     Map<String, String> stringMap(String field) {
         JsonNode v = node.get(field);

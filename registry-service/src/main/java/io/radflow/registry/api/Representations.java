@@ -9,6 +9,7 @@ import io.radflow.schemas.avro.LabelClass;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ModelVersion;
 import io.radflow.schemas.avro.ProjectSettings;
+import io.radflow.schemas.avro.RoutingRules;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,12 @@ final class Representations {
 
     record VersionJson(int version, String runtime, String scope, String inputType, String device, ArtifactJson artifact,
                        HttpEndpointJson httpEndpoint, List<LabelClassJson> labelClasses, Map<String, String> defaultArgs,
-                       BatchingJson batching, String createdAt, boolean cloned, String clonedFrom) {
+                       BatchingJson batching, RoutingJson routing, String createdAt, boolean cloned, String clonedFrom) {
+    }
+
+    /** Which images the version takes; empty lists and a null pattern set no rule. */
+    record RoutingJson(List<String> modalities, List<String> sopClassUids, List<String> bodyPartsExamined,
+                       String seriesDescriptionPattern) {
     }
 
     record ArtifactJson(String uri, String sha256, long sizeBytes, String fileName) {
@@ -93,7 +99,12 @@ final class Representations {
                         v.getHttpEndpoint().getTimeoutMs(), v.getHttpEndpoint().getAuthHeader()),
                 v.getLabelClasses().stream().map(Representations::labelClass).toList(), Map.copyOf(v.getDefaultArgs()),
                 new BatchingJson(v.getBatching().getMaxBatchSize(), v.getBatching().getMaxQueueDelayMs()),
-                time(v.getCreatedAt()), v.getCloned(), v.getClonedFrom());
+                routing(v.getRouting()), time(v.getCreatedAt()), v.getCloned(), v.getClonedFrom());
+    }
+
+    private static RoutingJson routing(RoutingRules r) {
+        return new RoutingJson(List.copyOf(r.getModalities()), List.copyOf(r.getSopClassUids()), List.copyOf(r.getBodyPartsExamined()),
+                r.getSeriesDescriptionPattern());
     }
 
     private static LabelClassJson labelClass(LabelClass c) {

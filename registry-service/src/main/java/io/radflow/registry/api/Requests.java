@@ -2,6 +2,7 @@ package io.radflow.registry.api;
 
 import io.radflow.registry.RegistryException;
 import io.radflow.registry.commands.Enums;
+import io.radflow.registry.commands.ModelChanges;
 import io.radflow.registry.commands.ModelSettingsChange;
 import io.radflow.registry.commands.ProjectChange;
 import io.radflow.registry.commands.VersionDraft;
@@ -18,6 +19,7 @@ import io.radflow.schemas.avro.ModelFileType;
 import io.radflow.schemas.avro.ModelLibrary;
 import io.radflow.schemas.avro.ProjectMember;
 import io.radflow.schemas.avro.ProjectRole;
+import io.radflow.schemas.avro.RoutingRules;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.schemas.avro.Visibility;
 import java.net.URI;
@@ -37,7 +39,8 @@ final class Requests {
             "exportAudience", "cloneable", "activeVersion", "library", "fileType");
     static final Set<String> MODEL_CREATE_FIELDS = union(MODEL_SETTINGS_FIELDS, Set.of("name", "project"));
     static final Set<String> VERSION_FIELDS = Set.of("scope", "inputType", "device", "labelClasses", "defaultArgs",
-            "batching", "httpEndpoint", "activate");
+            "batching", "httpEndpoint", "routing", "activate");
+    static final Set<String> ROUTING_FIELDS = Set.of("modalities", "sopClassUids", "bodyPartsExamined", "seriesDescriptionPattern");
     static final Set<String> PROJECT_FIELDS = Set.of("id", "name", "siteId", "visibility", "exportDisabled", "members");
 
     static ModelSettingsChange modelSettings(JsonBody body) {
@@ -78,7 +81,23 @@ final class Requests {
         Boolean activate = body.bool("activate");
         return new VersionDraft(scope, inputType == null ? InputType.DICOM : inputType, body.enumValue("device", Device.class),
                 labelClasses(body.objects("labelClasses")), args == null ? Map.of() : args, limits,
-                httpEndpoint(body.object("httpEndpoint")), null, activate != null && activate);
+                httpEndpoint(body.object("httpEndpoint")), routing(body.object("routing")), null, activate != null && activate);
+    }
+
+    /** {@code routing}: absent or null takes every image; checked here, before an artifact is read. */
+    private static RoutingRules routing(JsonBody body) {
+        if (body == null) {
+            return RoutingRules.newBuilder().build();
+        }
+        body.allow(ROUTING_FIELDS);
+        List<String> modalities = body.strings("modalities");
+        List<String> sopClassUids = body.strings("sopClassUids");
+        List<String> bodyParts = body.strings("bodyPartsExamined");
+        return ModelChanges.routing(RoutingRules.newBuilder()
+                .setModalities(modalities == null ? List.of() : modalities)
+                .setSopClassUids(sopClassUids == null ? List.of() : sopClassUids)
+                .setBodyPartsExamined(bodyParts == null ? List.of() : bodyParts)
+                .setSeriesDescriptionPattern(body.string("seriesDescriptionPattern")).build());
     }
 
     private static List<LabelClass> labelClasses(List<JsonBody> items) {

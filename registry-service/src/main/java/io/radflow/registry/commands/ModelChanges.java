@@ -7,8 +7,10 @@ import io.radflow.schemas.avro.ExportAudience;
 import io.radflow.schemas.avro.ModelFileType;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ModelVersion;
+import io.radflow.schemas.avro.RoutingRules;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Visibility;
+import io.radflow.schemas.routing.InstanceRouting;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +104,8 @@ public final class ModelChanges {
         ModelVersion version = ModelVersion.newBuilder().setVersion(number).setRuntime(runtime).setScope(draft.scope())
                 .setInputType(draft.inputType()).setDevice(draft.device() != null ? draft.device() : Device.CPU)
                 .setArtifact(draft.artifact()).setHttpEndpoint(draft.httpEndpoint()).setLabelClasses(draft.labelClasses())
-                .setDefaultArgs(draft.defaultArgs()).setBatching(draft.batching()).setCreatedAt(now).build();
+                .setDefaultArgs(draft.defaultArgs()).setBatching(draft.batching()).setRouting(routing(draft.routing()))
+                .setCreatedAt(now).build();
         List<ModelVersion> versions = new ArrayList<>(current.getVersions());
         versions.add(version);
         ModelSettings.Builder next = ModelSettings.newBuilder(current).setVersions(versions).setUpdatedAt(now);
@@ -110,6 +113,18 @@ public final class ModelChanges {
             next.setActiveVersion(number);
         }
         return next.build();
+    }
+
+    /**
+     * A version's routing rules checked and normalised (modalities and body parts upper case, values
+     * stripped, repeats removed); a bad one is refused naming the field, as {@code routing.modalities[1]}.
+     */
+    public static RoutingRules routing(RoutingRules requested) {
+        try {
+            return InstanceRouting.validate(requested);
+        } catch (IllegalArgumentException e) {
+            throw RegistryException.invalid(e.getMessage());
+        }
     }
 
     public static ModelSettings archive(ModelSettings current, Instant now) {

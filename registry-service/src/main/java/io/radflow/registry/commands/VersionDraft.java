@@ -6,9 +6,11 @@ import io.radflow.schemas.avro.Device;
 import io.radflow.schemas.avro.HttpEndpoint;
 import io.radflow.schemas.avro.InputType;
 import io.radflow.schemas.avro.LabelClass;
+import io.radflow.schemas.avro.RoutingRules;
 import io.radflow.schemas.avro.Scope;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A new version as the request describes it, already validated field by field; the version
@@ -16,14 +18,19 @@ import java.util.Map;
  *
  * @param device   null: from the MD.ai package's config.yaml, else CPU
  * @param artifact null for HTTP models
+ * @param routing  which images the version takes (checked and normalised; empty: every image)
  * @param activate make it the version auto-run uses
  */
 public record VersionDraft(Scope scope, InputType inputType, Device device, List<LabelClass> labelClasses,
                            Map<String, String> defaultArgs, Batching batching, HttpEndpoint httpEndpoint,
-                           Artifact artifact, boolean activate) {
+                           RoutingRules routing, Artifact artifact, boolean activate) {
+
+    public VersionDraft {
+        Objects.requireNonNull(routing, "routing");
+    }
 
     public VersionDraft withArtifact(Artifact a, Device packageDevice) {
         return new VersionDraft(scope, inputType, device != null ? device : packageDevice, labelClasses, defaultArgs,
-                batching, httpEndpoint, a, activate);
+                batching, httpEndpoint, routing, a, activate);
     }
 }

@@ -13,6 +13,7 @@ import io.radflow.schemas.avro.InputType;
 import io.radflow.schemas.avro.ModelFileType;
 import io.radflow.schemas.avro.ModelLibrary;
 import io.radflow.schemas.avro.ModelSettings;
+import io.radflow.schemas.avro.RoutingRules;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.schemas.avro.Visibility;
@@ -36,7 +37,7 @@ class ModelChangesTest {
 
     private static VersionDraft draft() {
         return new VersionDraft(Scope.SERIES, InputType.DICOM, null, List.of(), Map.of(), new Batching(4, 10),
-                null, null, false);
+                null, RoutingRules.newBuilder().build(), null, false);
     }
 
     @Test
@@ -149,10 +150,39 @@ class ModelChangesTest {
     }
 
     @Test
+    void shouldKeepAVersionsRoutingRulesNormalisedAndCopyThemIntoClones() {
+        RoutingRules asked = RoutingRules.newBuilder().setModalities(List.of("ct", " CT ", "mr")).setBodyPartsExamined(List.of("Chest"))
+                .setSopClassUids(List.of(" 1.2.840.10008.5.1.4.1.1.2")).setSeriesDescriptionPattern("(?i)lung").build();
+        VersionDraft d = draft();
+        VersionDraft routed = new VersionDraft(d.scope(), d.inputType(), d.device(), d.labelClasses(), d.defaultArgs(), d.batching(),
+                d.httpEndpoint(), asked, d.artifact(), d.activate());
+        ModelSettings m = ModelChanges.addVersion(onnxModel(), routed, T1);
+
+        RoutingRules stored = m.getVersions().get(0).getRouting();
+        assertThat(stored.getModalities()).containsExactly("CT", "MR");
+        assertThat(stored.getBodyPartsExamined()).containsExactly("CHEST");
+        assertThat(stored.getSopClassUids()).containsExactly("1.2.840.10008.5.1.4.1.1.2");
+        assertThat(stored.getSeriesDescriptionPattern()).isEqualTo("(?i)lung");
+        assertThat(ModelChanges.addVersion(onnxModel(), draft(), T1).getVersions().get(0).getRouting().getModalities())
+                .as("no rules: every image").isEmpty();
+        assertThat(ModelChanges.cloneInto(m, List.of(1), "m-2", "p2", "bob", "copy", T1).getVersions().get(0).getRouting())
+                .isEqualTo(stored);
+    }
+
+    @Test
+    void shouldRefuseRoutingRulesNamingTheBadValue() {
+        VersionDraft d = draft();
+        VersionDraft bad = new VersionDraft(d.scope(), d.inputType(), d.device(), d.labelClasses(), d.defaultArgs(), d.batching(),
+                d.httpEndpoint(), RoutingRules.newBuilder().setSeriesDescriptionPattern("lung[").build(), d.artifact(), d.activate());
+        assertInvalid(() -> ModelChanges.addVersion(onnxModel(), bad, T1), "routing.seriesDescriptionPattern is not a valid regular expression");
+        assertInvalid(() -> ModelChanges.routing(RoutingRules.newBuilder().setModalities(List.of("")).build()), "routing.modalities[0] is empty");
+    }
+
+    @Test
     void shouldKeepHttpEndpointsOnHttpVersions() {
         ModelSettings http = ModelChanges.create("m", "p", "a", "remote", lib(ModelLibrary.HTTP, null), T0);
         VersionDraft d = new VersionDraft(Scope.STUDY, InputType.THUMBNAIL, Device.GPU, List.of(), Map.of("k", "v"),
-                new Batching(1, 0), new HttpEndpoint("http://models:9000", 5000, null), null, true);
+                new Batching(1, 0), new HttpEndpoint("http://models:9000", 5000, null), RoutingRules.newBuilder().build(), null, true);
         ModelSettings m = ModelChanges.addVersion(http, d, T1);
         assertThat(m.getVersions().get(0).getRuntime()).isEqualTo(RuntimeKind.HTTP);
         assertThat(m.getVersions().get(0).getHttpEndpoint().getUrl()).isEqualTo("http://models:9000");
