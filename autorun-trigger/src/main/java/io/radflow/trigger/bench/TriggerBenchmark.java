@@ -2,13 +2,13 @@ package io.radflow.trigger.bench;
 
 import io.radflow.common.config.ConfigSource;
 import io.radflow.common.config.RadflowConfig;
+import io.radflow.dicom.SopClasses;
 import io.radflow.schemaregistry.HttpSchemaRegistryClient;
 import io.radflow.schemaregistry.SchemaRegistrySettings;
 import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.schemas.Topic;
 import io.radflow.schemas.TopicProvisioner;
 import io.radflow.schemas.avro.Batching;
-import io.radflow.dicom.SopClasses;
 import io.radflow.schemas.avro.ContentRef;
 import io.radflow.schemas.avro.DataUploaded;
 import io.radflow.schemas.avro.DatasetUploadEvent;
