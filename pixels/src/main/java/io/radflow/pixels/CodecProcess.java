@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,6 +35,8 @@ final class CodecProcess {
 
     private static final Logger LOG = LoggerFactory.getLogger(CodecProcess.class);
     private static final int STDERR_LINES_KEPT = 20;
+    /** "#\n# ": how the JVM's fatal error report starts, on file descriptor 1. */
+    private static final int CRASH_REPORT_START = 0x230a2320;
 
     private final int number;
     private final Process process;
@@ -115,7 +116,8 @@ final class CodecProcess {
         c.add("-XX:+DisplayVMOutputToStderr");
         c.add("-Xlog:disable");
         c.add("-Xlog:all=warning:stderr");
-        c.add("-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "radflow-codec-hs_err_pid%p.log"));
+        // a crash's summary reaches the parent on stdout (see crashReport); no report files pile up under attack
+        c.add("-XX:ErrorFile=/dev/null");
         c.addAll(s.hostJvmOptions());
         c.add("-cp");
         c.add(System.getProperty("java.class.path"));
@@ -136,6 +138,9 @@ final class CodecProcess {
                 request.samplesPerPixel(), request.bitsAllocated(), request.bitsStored(), request.highBit(),
                 request.pixelRepresentation(), request.photometricInterpretation(), request.planarConfiguration(),
                 request.frames(), request.maxDecodedBytes(), request.chunks());
+        synchronized (lastStderr) {
+            lastStderr.clear(); // messages name what this request caused, not what earlier ones did
+        }
         ScheduledFuture<?> kill = watchdog.schedule(() -> {
             timedOut = true;
             kill("was killed after decoding took longer than " + seconds(timeout));
@@ -148,12 +153,12 @@ final class CodecProcess {
                 throw new PixelDecodeException(Problem.TIMEOUT, "decoding " + what + " took longer than "
                         + seconds(timeout) + " (" + CodecSettings.DECODE_TIMEOUT.name() + "); the codec process was killed", e);
             }
-            if (e instanceof ProtocolException && !exitsSoon()) {
+            if (e instanceof ProtocolException pe && !exitsSoon(pe.crashReport() ? 10 : 1)) {
                 kill("was killed for breaking the protocol (" + e.getMessage() + ")");
                 throw new PixelDecodeException(Problem.CODEC_CRASHED, "the codec process answered nonsense while decoding "
                         + what + " (" + e.getMessage() + "); it was killed" + stderrTail(), e);
             }
-            String exit = exitDescription();
+            String exit = exitDescription() + crashReport();
             kill("died while decoding (" + exit + ")");
             throw new PixelDecodeException(Problem.CODEC_CRASHED, "the codec process died while decoding " + what + " ("
                     + exit + ")" + stderrTail(), e);
@@ -168,11 +173,11 @@ final class CodecProcess {
     private Reply readReply(long id, long maxBytes) throws IOException {
         int magic = fromHost.readInt();
         if (magic != CodecProtocol.REPLY) {
-            throw new ProtocolException(String.format("expected a reply, read 0x%08x", magic));
+            throw new ProtocolException(String.format("expected a reply, read 0x%08x", magic), magic == CRASH_REPORT_START);
         }
         long replyId = fromHost.readLong();
         if (replyId != id) {
-            throw new ProtocolException("reply to request " + replyId + " where " + id + " was expected");
+            throw new ProtocolException("reply to request " + replyId + " where " + id + " was expected", false);
         }
         int status = fromHost.readInt();
         if (status != CodecProtocol.OK) {
@@ -182,7 +187,7 @@ final class CodecProcess {
                 fromHost.readInt(), fromHost.readInt(), fromHost.readInt(), fromHost.readInt());
         long length = fromHost.readLong();
         if (length < 0 || length > maxBytes) {
-            throw new ProtocolException("reply of " + length + " bytes, limit " + maxBytes);
+            throw new ProtocolException("reply of " + length + " bytes, limit " + maxBytes, false);
         }
         byte[] pixels = new byte[(int) length];
         fromHost.readFully(pixels);
@@ -239,10 +244,45 @@ final class CodecProcess {
         }
     }
 
-    /** True when the process ends within a second (a crashing JVM may print a report first). */
-    private boolean exitsSoon() {
+    /**
+     * What a crashed JVM said about it. Its fatal error handler writes the summary ("SIGSEGV ...
+     * Problematic frame: C [libgdcmMSFF.so...] gdcm::RLECodec::DecodeByStreams...") to file
+     * descriptor 1 whatever the options, so it arrives on the protocol stream, which is of no
+     * further use: read what is left of it, log it at DEBUG and keep the two lines that matter.
+     */
+    private String crashReport() {
+        String text;
         try {
-            return process.waitFor(1, TimeUnit.SECONDS);
+            text = new String(fromHost.readNBytes(16 << 10), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "";
+        }
+        if (text.isBlank()) {
+            return "";
+        }
+        LOG.debug("codec process #{} crash report: {}", number, text);
+        String signal = null;
+        String frame = null;
+        String[] lines = text.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].replaceFirst("^#\\s*", "").strip();
+            if (signal == null && line.matches("SIG[A-Z]+ \\(0x[0-9a-f]+\\).*")) {
+                signal = line.replaceFirst(" at pc=.*", "");
+            }
+            if (line.startsWith("Problematic frame") && i + 1 < lines.length) {
+                frame = lines[i + 1].replaceFirst("^#\\s*", "").strip();
+            }
+        }
+        if (signal == null) {
+            return "";
+        }
+        return "; the JVM reports " + signal + (frame == null ? "" : " in " + frame);
+    }
+
+    /** True when the process ends within {@code seconds} (a crashing JVM writes its report first). */
+    private boolean exitsSoon(int seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -311,8 +351,16 @@ final class CodecProcess {
 
     /** The host wrote something that is not the protocol. */
     static final class ProtocolException extends IOException {
-        ProtocolException(String message) {
+        private final boolean crashReport;
+
+        ProtocolException(String message, boolean crashReport) {
             super(message);
+            this.crashReport = crashReport;
+        }
+
+        /** True when what was read starts like the JVM's fatal error report ("#\n# A fatal error..."). */
+        boolean crashReport() {
+            return crashReport;
         }
     }
 }
