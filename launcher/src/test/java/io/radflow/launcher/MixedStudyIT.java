@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * RT plan), built from pydicom's files with fresh UIDs by {@code make_mixed_study.py}. The demo's
  * models run on it at every scope: the ONNX classifier per instance (pixels decoded in Java,
  * compressed ones by GDCM in codec processes) and the MD.ai packages per series and per study
- * (pixels decoded by pydicom with GDCM). Every image gets its prediction, nothing is
+ * (pixels decoded by pydicom with GDCM), beside the demo's own phantom study. Every image gets its prediction, nothing is
  * dead-lettered, non-image series get no job and the study's job lists only images.
  */
 class MixedStudyIT {
@@ -57,7 +57,6 @@ class MixedStudyIT {
             assertThat(demo.stdout()).anyMatch(l -> l.contains("Dead letters: 0"));
         }
 
-        Map<String, Integer> framesOfImage = new HashMap<>();
         Set<String> images = new HashSet<>();
         Set<String> others = new HashSet<>();
         Set<String> imageSeries = new HashSet<>();
@@ -66,7 +65,6 @@ class MixedStudyIT {
         for (JsonNode f : index.get("files")) {
             if (f.get("image").asBoolean()) {
                 images.add(f.get("sopInstanceUid").asText());
-                framesOfImage.put(f.get("sopInstanceUid").asText(), f.get("frames").asInt());
                 imageSeries.add(f.get("seriesInstanceUid").asText());
                 transferSyntaxes.add(f.get("transferSyntax").asText());
             } else {
@@ -86,7 +84,11 @@ class MixedStudyIT {
         Map<String, Integer> instancePredictions = new HashMap<>();
         Set<String> seriesWithPredictions = new HashSet<>();
         int studyPredictions = 0;
+        String study = index.get("studyInstanceUid").asText();
         for (JsonNode p : predictions) {
+            if (!p.get("studyInstanceUid").asText().equals(study)) {
+                continue; // the demo's own phantom study
+            }
             String label = p.get("labelId").asText();
             if (label.matches("L_dark|L_bright")) {
                 instancePredictions.merge(p.get("sopInstanceUid").asText(), 1, Integer::sum);
@@ -99,9 +101,10 @@ class MixedStudyIT {
                         .contains(imageSeries.size() + " series, " + images.size() + " instances");
             }
         }
-        assertThat(instancePredictions.keySet()).as("instance predictions for every image, whatever its syntax")
+        assertThat(instancePredictions.keySet()).as("an instance prediction for every image, whatever its syntax")
                 .containsExactlyInAnyOrderElementsOf(images);
-        assertThat(instancePredictions).as("one per frame").isEqualTo(framesOfImage);
+        assertThat(instancePredictions.values()).as("one classification per image, multi-frame ones included")
+                .allMatch(n -> n == 1);
         assertThat(instancePredictions.keySet()).doesNotContainAnyElementsOf(others);
         assertThat(seriesWithPredictions).as("a series job for every image series, none for SR/SEG/KO/RT series")
                 .containsExactlyInAnyOrderElementsOf(imageSeries);
