@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.dicom.DicomFile;
+import io.radflow.dicom.DicomReadException;
 import io.radflow.dicom.DicomReader;
 import io.radflow.dicom.NativeFrame;
 import io.radflow.pixels.PixelDecodeException.Problem;
@@ -206,6 +207,28 @@ class PixelDecoderTest {
         byte[] stored = TestFiles.read("ExplVR_BigEnd.dcm").nativeFrame(0).bytes();
         int pixels = 60 * 80;
         assertThat(new byte[] {first.get(0), first.get(1), first.get(2)}).isEqualTo(new byte[] {stored[0], stored[pixels], stored[2 * pixels]});
+    }
+
+    @Test
+    void shouldRefuseEncapsulatedPixelDataUnderANativeSyntax() {
+        DicomFile f = TestDicom.mono16("1.2.840.10008.1.2.1", 2, 2, 1).encapsulated(List.of(new byte[8])).read();
+
+        assertThatThrownBy(() -> decoder.decode(f)).isInstanceOfSatisfying(PixelDecodeException.class,
+                e -> assertThat(e.problem()).isEqualTo(Problem.BAD_GEOMETRY)).hasMessageContaining("is not compressed");
+    }
+
+    @Test
+    void shouldRefuseNative422ItCannotExpand() {
+        TestDicom odd = TestDicom.of("1.2.840.10008.1.2.1").us(TestDicom.ROWS, 3).us(TestDicom.COLUMNS, 3)
+                .us(TestDicom.SAMPLES_PER_PIXEL, 3).us(TestDicom.BITS_ALLOCATED, 8).us(TestDicom.BITS_STORED, 8)
+                .us(TestDicom.HIGH_BIT, 7).us(TestDicom.PIXEL_REPRESENTATION, 0).us(TestDicom.PLANAR_CONFIGURATION, 0)
+                .text(TestDicom.PHOTOMETRIC, "CS", "YBR_FULL_422").nativePixels(new byte[18]);
+        assertThatThrownBy(() -> decoder.decode(odd.read())).isInstanceOf(DicomReadException.class)
+                .hasMessageContaining("even number of pixels");
+
+        TestDicom partial = odd.us(TestDicom.COLUMNS, 4).text(TestDicom.PHOTOMETRIC, "CS", "YBR_PARTIAL_422").nativePixels(new byte[24]);
+        assertThatThrownBy(() -> decoder.decode(partial.read())).isInstanceOf(DicomReadException.class)
+                .hasMessageContaining("YBR_PARTIAL_422 is retired");
     }
 
     @Test
