@@ -39,10 +39,7 @@ class MixedStudyIT {
 
     @BeforeAll
     static void buildStudy() throws Exception {
-        Process p = new ProcessBuilder("/usr/bin/python3", GENERATOR.toString(), work.resolve("study").toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("generator.log").toFile()).start();
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as("make_mixed_study.py: %s", Files.readString(work.resolve("generator.log"))).isZero();
+        run("/usr/bin/python3", GENERATOR.toString(), work.resolve("study").toString());
         index = JSON.readTree(work.resolve("study").resolve("index.json").toFile()).get("studies").get(0);
     }
 
@@ -109,5 +106,43 @@ class MixedStudyIT {
         assertThat(seriesWithPredictions).as("a series job for every image series, none for SR/SEG/KO/RT series")
                 .containsExactlyInAnyOrderElementsOf(imageSeries);
         assertThat(studyPredictions).isEqualTo(1);
+    }
+
+    @Test
+    void shouldFailOnlyTheImageNoCodecDecodesAndSayWhy() throws Exception {
+        Path generated = work.resolve("with-undecodable");
+        run("/usr/bin/python3", GENERATOR.toString(), generated.toString(), "--undecodable");
+        Path samples = Files.createDirectories(work.resolve("undecodable"));
+        Files.move(generated.resolve("undecodable-mpeg4.dcm"), samples.resolve("undecodable-mpeg4.dcm"));
+        Path output = work.resolve("undecodable.jsonl");
+        try (LauncherProcess demo = LauncherProcess.start(work, "demo", "--samples", samples.toString(),
+                "--output", output.toString(), "--timeout", "400")) {
+            int exit = demo.waitFor(Duration.ofMinutes(9));
+            String all = String.join("\n", demo.stdout());
+            assertThat(exit).as("exit code; stdout:\n%s\nstderr:\n%s", all, String.join("\n", demo.stderr())).isEqualTo(1);
+            // The ONNX model's instance job fails with the reason naming the syntax; the MD.ai series package
+            // fails in pydicom, which has no MPEG-4 decoder either; the study package reads headers only and
+            // succeeds; the demo's phantom study beside it is untouched.
+            assertThat(demo.stdout()).anyMatch(l -> l.contains("Dead letters: 2"));
+            assertThat(demo.stdout()).anyMatch(l -> l.contains("UNSUPPORTED_TRANSFER_SYNTAX") && l.contains("1.2.840.10008.1.2.4.102"));
+        }
+        long phantomInstancePredictions = Files.readAllLines(output).stream().map(MixedStudyIT::json)
+                .filter(p -> p.get("labelId").asText().matches("L_dark|L_bright")).count();
+        assertThat(phantomInstancePredictions).as("the phantom's 10 instances").isEqualTo(10);
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Path log = Files.createTempFile(work, "generator", ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), Files.readString(log)).isZero();
     }
 }
