@@ -52,6 +52,7 @@ class CodecFuzzTest {
         Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
         Map<String, Integer> crashesBySyntax = new TreeMap<>();
         Map<Outcome, String> examples = new EnumMap<>(Outcome.class);
+        Map<String, Integer> crashCauses = new TreeMap<>();
         try (DefaultPixelDecoder decoder = new DefaultPixelDecoder(CodecSettings.defaults().withProcesses(2)
                 .withDecodeTimeout(TIMEOUT).withMaxDecodedBytes(64L << 20))) {
             DicomFile valid = TestFiles.read("MR_small_jpeg_ls_lossless.dcm");
@@ -82,6 +83,7 @@ class CodecFuzzTest {
                         examples.putIfAbsent(o, seed.name() + ": " + e.getMessage());
                         if (o == Outcome.CRASHED) {
                             crashesBySyntax.merge(seed.name(), 1, Integer::sum);
+                            crashCauses.merge(cause(e.getMessage()), 1, Integer::sum);
                         }
                         outcomes.merge(o, 1, Integer::sum);
                     } catch (RadflowException e) {
@@ -98,6 +100,7 @@ class CodecFuzzTest {
             System.out.printf("%d mutated cases in %.1f s: %s; crashes by seed file: %s%n", CASES,
                     (System.nanoTime() - started) / 1e9, outcomes, crashesBySyntax);
             examples.forEach((o, m) -> System.out.println("  e.g. " + o + ": " + m));
+            crashCauses.forEach((c, n) -> System.out.println("  crash x" + n + ": " + c));
 
             assertThat(decoder.decode(valid).frames().get(0).bytes()).as("a valid file after the storm").isEqualTo(before);
             assertThat(decoder.codecProcessIds()).hasSizeBetween(1, 2);
@@ -105,6 +108,18 @@ class CodecFuzzTest {
         // a fuzzer that only ever fails (or only ever succeeds) tests little
         assertThat(outcomes.getOrDefault(Outcome.DECODED, 0)).as("cases decoded").isGreaterThan(CASES / 20);
         assertThat(outcomes.getOrDefault(Outcome.CODEC_FAILED, 0)).as("cases GDCM refused").isGreaterThan(CASES / 20);
+    }
+
+    /** The exit code and what the JVM or the C library said about a crash. */
+    private static String cause(String message) {
+        java.util.regex.Matcher exit = java.util.regex.Pattern.compile("\\(exit code [^;)]*").matcher(message);
+        java.util.regex.Matcher jvm = java.util.regex.Pattern.compile("the JVM reports (.*?)\\)?; its last").matcher(message);
+        java.util.regex.Matcher assertion = java.util.regex.Pattern.compile("(\\w+\\.[ch]xx:\\d+): [^|]*?(Assertion [^|]*)")
+                .matcher(message);
+        java.util.regex.Matcher glibc = java.util.regex.Pattern.compile("((?:free|malloc|double free|corrupted)[^|]*)").matcher(message);
+        return (exit.find() ? exit.group().substring(1) : "?") + ": "
+                + (jvm.find() ? jvm.group(1) : assertion.find() ? assertion.group(1) + ": " + assertion.group(2).strip()
+                : glibc.find() ? glibc.group(1).strip() : "(no report)");
     }
 
     /** Whatever GDCM returned has the promised layout. */

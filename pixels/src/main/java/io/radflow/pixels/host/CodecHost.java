@@ -22,7 +22,8 @@ import java.nio.file.Path;
  *
  * <p>Usage (started by the pixels module, not by hand): {@code java -Xmx.. -cp <class path>
  * io.radflow.pixels.host.CodecHost <path of libgdcmjni.so>}. Exit codes: 0 at the end of stdin,
- * {@value #EXIT_NO_GDCM} when GDCM cannot be loaded, {@value #EXIT_PROTOCOL} on a broken request stream.
+ * {@value #EXIT_NO_GDCM} when GDCM cannot be loaded, {@value #EXIT_PROTOCOL} on a broken request stream,
+ * {@value #EXIT_ORPHANED} when the parent process ended while a decode was running.
  */
 public final class CodecHost {
 
@@ -34,6 +35,7 @@ public final class CodecHost {
 
     public static final int EXIT_NO_GDCM = 3;
     public static final int EXIT_PROTOCOL = 4;
+    public static final int EXIT_ORPHANED = 5;
 
     private CodecHost() {
     }
@@ -61,6 +63,8 @@ public final class CodecHost {
             System.exit(EXIT_NO_GDCM);
             return;
         }
+        // a parent that dies without closing our stdin cannot kill a hung decode any more: do it ourselves
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(EXIT_ORPHANED)));
         boolean testHooks = Boolean.getBoolean(TEST_HOOKS_PROPERTY);
         try {
             CodecProtocol.writeHello(protocolOut, version, ProcessHandle.current().pid());
