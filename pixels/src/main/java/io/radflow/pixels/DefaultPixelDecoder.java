@@ -147,6 +147,13 @@ final class DefaultPixelDecoder implements PixelDecoder {
                     + "split into " + frames + " frames");
         }
         int frameBytes = pixels.length / frames;
+        int bits = layout.bitsAllocated();
+        if ((bits != 8 && bits != 16 && bits != 32) || samples < 1 || samples > 4
+                || (long) rows * columns * samples * bits / 8 != frameBytes) {
+            throw new PixelDecodeException(Problem.CODEC_FAILED, "GDCM decoded " + pixels.length + " bytes described as "
+                    + samples + " samples of " + bits + " bits, which do not make " + frames + " frame(s) of " + rows + "x"
+                    + columns);
+        }
         if (GdcmOutput.rleBytesMisplaced(uid, samples, layout.bitsAllocated())) {
             GdcmOutput.reorderRleBytes(pixels, samples, layout.bitsAllocated() / 8);
         }
