@@ -225,6 +225,8 @@ def build(out, undecodable):
         study.add(read("CT_small.dcm"), "CT native", "ct-native-%d" % (k + 1), True)
     implicit = read("CT_small.dcm")
     implicit.file_meta.TransferSyntaxUID = ImplicitVRLittleEndian
+    implicit.is_implicit_VR = True  # pydicom writes the data set as these say, whatever the file meta claims
+    implicit.is_little_endian = True
     study.add(implicit, "CT native", "ct-native-implicit", True)
     # JPEG 2000 CT, lossy and lossless (13 of 16 bits stored).
     study.add(read("693_J2KI.dcm"), "CT JPEG 2000", "ct-j2k-lossy", True)

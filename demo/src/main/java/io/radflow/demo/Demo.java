@@ -50,9 +50,13 @@ public final class Demo {
      *
      * @param autoRunReady answers whether the trigger would already auto-run these models of the
      *                     project on new uploads (settings reach it asynchronously)
+     * @param project      the project to create and register the models in; null for a new one per run
+     * @param upload       false when the samples arrive through another upload system (an Orthanc
+     *                     bridge publishing for {@code project}): the demo then only waits for them
      */
     public record Options(RadflowConfig config, URI registryUrl, String adminKey, Path workDir, List<Path> extraSamples,
-                          Path predictionsFile, Duration timeout, BiPredicate<String, List<String>> autoRunReady) {
+                          Path predictionsFile, Duration timeout, BiPredicate<String, List<String>> autoRunReady,
+                          String project, boolean upload) {
     }
 
     /** How long the trigger may take to see newly registered settings before the demo gives up. */
@@ -75,7 +79,7 @@ public final class Demo {
     }
 
     public static DemoReport run(Options options, Listener listener) throws InterruptedException {
-        SampleStudies.Samples samples = SampleStudies.collect(options.workDir(), options.extraSamples());
+        SampleStudies.Samples samples = SampleStudies.collect(options.workDir(), options.extraSamples(), options.upload());
         Map<Scope, Integer> expected = new EnumMap<>(Scope.class);
         expected.put(Scope.INSTANCE, samples.structure().instances());
         expected.put(Scope.SERIES, samples.structure().series());
@@ -83,7 +87,7 @@ public final class Demo {
 
         listener.stage("Registering the sample models through the registry's REST API (" + options.registryUrl() + ")");
         RegistryApi registry = new RegistryApi(options.registryUrl(), options.adminKey());
-        String project = projectId(Clock.systemUTC());
+        String project = options.project() != null ? options.project() : projectId(Clock.systemUTC());
         registry.createProject(project, "Radflow demo");
         List<String> modelIds = DemoModels.register(registry, project);
         for (DemoModels.Model m : DemoModels.ALL) {
@@ -96,10 +100,17 @@ public final class Demo {
         ExecutorService uploader = Executors.newSingleThreadExecutor(r -> new Thread(r, "radflow-demo-uploader"));
         AtomicBoolean stopUpload = new AtomicBoolean();
         try (PipelineWatcher watcher = new PipelineWatcher(options.config(), serdes, project, options.predictionsFile())) {
-            listener.stage("Uploading " + samples.structure().instances() + " instances (" + String.join("; ", samples.sources())
-                    + "); jobs start as they arrive");
-            // The upload runs beside the watcher, so a prediction is timed when it is committed, not after the last file.
-            Future<UploadSummary> upload = uploader.submit(() -> upload(options.config(), serdes, project, samples.paths(), stopUpload));
+            Future<UploadSummary> upload;
+            if (options.upload()) {
+                listener.stage("Uploading " + samples.structure().instances() + " instances (" + String.join("; ", samples.sources())
+                        + "); jobs start as they arrive");
+                // The upload runs beside the watcher, so a prediction is timed when it is committed, not after the last file.
+                upload = uploader.submit(() -> upload(options.config(), serdes, project, samples.paths(), stopUpload));
+            } else {
+                listener.stage("Waiting for " + samples.structure().instances() + " images to arrive for project " + project
+                        + " through another upload system (" + String.join("; ", samples.sources()) + ")");
+                upload = java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
             boolean uploaded = false;
             boolean finished = false;
             long deadline = System.nanoTime() + options.timeout().toNanos();
@@ -108,9 +119,11 @@ public final class Demo {
                 if (!uploaded && upload.isDone()) {
                     UploadSummary summary = uploadResult(upload);
                     uploaded = true;
-                    log.info("demo upload done instances={} series={} studies={} markers={}", summary.instances(),
-                            summary.series(), summary.studies(), summary.markers());
-                    listener.stage("Upload done; waiting for jobs and predictions (timeout " + options.timeout().toSeconds() + " s)");
+                    if (summary != null) {
+                        log.info("demo upload done instances={} series={} studies={} markers={}", summary.instances(),
+                                summary.series(), summary.studies(), summary.markers());
+                        listener.stage("Upload done; waiting for jobs and predictions (timeout " + options.timeout().toSeconds() + " s)");
+                    }
                 }
                 PipelineWatcher.Snapshot now = watcher.snapshot();
                 listener.progress(now, expected);

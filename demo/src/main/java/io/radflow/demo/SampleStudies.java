@@ -52,6 +52,20 @@ public final class SampleStudies {
      * @param extra    files or folders the user asked for (replace the pydicom tree when given)
      */
     static Samples collect(Path workDir, List<Path> extra) {
+        return collect(workDir, extra, true);
+    }
+
+    /**
+     * @param bundled false: only {@code extra}, for samples sent in by another upload system, which
+     *                cannot know the bundled study
+     */
+    static Samples collect(Path workDir, List<Path> extra, boolean bundled) {
+        if (!bundled) {
+            if (extra.isEmpty()) {
+                throw new IllegalArgumentException("without the demo's own upload, --samples must name what will arrive");
+            }
+            return new Samples(List.copyOf(extra), List.of("your files: " + extra), structureOf(extra));
+        }
         List<Path> paths = new ArrayList<>();
         List<String> sources = new ArrayList<>();
         paths.add(extractPhantom(workDir.resolve("phantom")));

@@ -18,6 +18,7 @@ import io.radflow.schemas.avro.CompletionLevel;
 import io.radflow.schemas.avro.DataUploaded;
 import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.UploadCompleted;
+import io.radflow.testsupport.OrthancServer;
 import io.radflow.testsupport.TestStack;
 import java.io.IOException;
 import java.net.URI;

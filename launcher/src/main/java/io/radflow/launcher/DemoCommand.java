@@ -66,6 +66,17 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep-running", description = "Leave the stack and services up after the summary, until Ctrl-C.")
     boolean keepRunning;
 
+    @Option(names = "--project", paramLabel = "ID",
+            description = "Create and use this project instead of a new radflow-demo-<time> one (with --no-upload: the project "
+                    + "an Orthanc bridge publishes for, orthanc.bridge.project).")
+    String project;
+
+    @Option(names = "--no-upload",
+            description = "Register the models and wait: the samples arrive through another upload system, for example an "
+                    + "Orthanc at orthanc.url that the pipeline's bridge watches (send them with storescu). The samples "
+                    + "still tell the demo what to expect.")
+    boolean noUpload;
+
     private boolean ownsStateFile;
     private volatile boolean demoRunning;
     private volatile boolean stopRequested;
@@ -79,6 +90,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (timeoutSeconds <= 0) {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive, was " + timeoutSeconds);
+        }
+        if (noUpload && samples.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--no-upload needs --samples: the files that will arrive, so "
+                    + "the demo knows what to wait for");
         }
         Path home = DevStackState.home();
         Path predictions = output != null ? output : home.resolve(".radflow").resolve("demo-predictions.jsonl");
@@ -115,7 +130,7 @@ public final class DemoCommand implements Callable<Integer> {
                 try {
                     report = Demo.run(new Demo.Options(pipeline.config(), URI.create(endpoints.get("registry-service.url")),
                             endpoints.get("registry-service.admin-key"), work, samples, predictions, Duration.ofSeconds(timeoutSeconds),
-                            trigger::autoRunsNow), new ProgressPrinter(out));
+                            trigger::autoRunsNow, project, !noUpload), new ProgressPrinter(out));
                 } catch (Exception e) {
                     // The interrupt surfaces as whatever the demo was blocked in (a poll, a sleep, a write).
                     if (!stopRequested) {

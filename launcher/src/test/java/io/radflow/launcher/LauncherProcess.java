@@ -26,6 +26,11 @@ final class LauncherProcess implements AutoCloseable {
     }
 
     static LauncherProcess start(Path home, String... args) throws IOException {
+        return start(home, java.util.Map.of(), args);
+    }
+
+    /** With these environment variables added to the test's own (RADFLOW_* configuration, for example). */
+    static LauncherProcess start(Path home, java.util.Map<String, String> env, String... args) throws IOException {
         String classpath = System.getProperty("radflow.launcher.classpath");
         if (classpath == null) {
             throw new IllegalStateException("radflow.launcher.classpath is not set (run through failsafe)");
@@ -34,7 +39,9 @@ final class LauncherProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dradflow.home=" + home, "-cp", classpath, "io.radflow.launcher.Main"));
         command.addAll(List.of(args));
-        return new LauncherProcess(new ProcessBuilder(command).start());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        return new LauncherProcess(builder.start());
     }
 
     private static void pump(java.io.InputStream in, List<String> sink) {

@@ -1,5 +1,6 @@
-package io.radflow.ingestion;
+package io.radflow.testsupport;
 
+import io.radflow.dicom.DicomReader;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -22,10 +25,10 @@ import java.util.stream.Stream;
  * index directories, free loopback ports, authentication on, a short StableAge and the DICOMweb
  * plugin when installed. {@link #restart()} keeps its data and ports, as a restarted server would.
  */
-final class OrthancServer implements AutoCloseable {
+public final class OrthancServer implements AutoCloseable {
 
-    static final String USER = "radflow";
-    static final String PASSWORD = "s3cret";
+    public static final String USER = "radflow";
+    public static final String PASSWORD = "s3cret";
     private static final Path BINARY = Path.of("/usr/sbin/Orthanc");
     private static final Path DICOMWEB_PLUGIN = Path.of("/usr/share/orthanc/plugins/libOrthancDicomWeb.so");
 
@@ -41,12 +44,12 @@ final class OrthancServer implements AutoCloseable {
     }
 
     /** Starts Orthanc on free ports and waits until its REST API answers. */
-    static OrthancServer start(int stableAgeSeconds) throws IOException {
+    public static OrthancServer start(int stableAgeSeconds) throws IOException {
         return start(stableAgeSeconds, freePort());
     }
 
     /** Starts Orthanc on a given HTTP port (for tests where a bridge was pointed at it before it existed). */
-    static OrthancServer start(int stableAgeSeconds, int httpPort) throws IOException {
+    public static OrthancServer start(int stableAgeSeconds, int httpPort) throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: install the Debian package orthanc (see .ci/run)");
         }
@@ -77,21 +80,21 @@ final class OrthancServer implements AutoCloseable {
         return server;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + httpPort);
     }
 
-    int httpPort() {
+    public int httpPort() {
         return httpPort;
     }
 
-    static String basicAuth() {
+    public static String basicAuth() {
         return USER + ":" + PASSWORD;
     }
 
@@ -116,12 +119,12 @@ final class OrthancServer implements AutoCloseable {
     }
 
     /** Stops Orthanc (SIGTERM, as an operator would) and starts it again on the same ports and data. */
-    void restart() throws IOException {
+    public void restart() throws IOException {
         stop();
         launch();
     }
 
-    void stop() {
+    public void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();
             try {
@@ -135,7 +138,7 @@ final class OrthancServer implements AutoCloseable {
     }
 
     /** Stores one file through the REST API ({@code POST /instances}); returns Orthanc's answer. */
-    String upload(Path file) throws IOException {
+    public String upload(Path file) throws IOException {
         HttpRequest request = request("/instances").POST(HttpRequest.BodyPublishers.ofFile(file)).build();
         HttpResponse<String> r = send(request);
         if (r.statusCode() != 200) {
@@ -144,18 +147,48 @@ final class OrthancServer implements AutoCloseable {
         return r.body();
     }
 
-    /** Sends files by DICOM C-STORE with dcmtk's storescu. */
-    void storescu(List<Path> files) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("storescu", "-aec", "ORTHANC", "127.0.0.1", Integer.toString(dicomPort)));
-        files.forEach(f -> cmd.add(f.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("storescu failed: " + output);
+    /**
+     * Sends files by DICOM C-STORE with dcmtk's storescu, each in the transfer syntax it is stored in,
+     * as a PACS forwards them: storescu proposes one compressed syntax per association, so files
+     * go in one association per syntax (native ones together).
+     */
+    public void storescu(List<Path> files) throws IOException, InterruptedException {
+        Map<String, List<Path>> bySyntax = new TreeMap<>();
+        for (Path f : files) {
+            bySyntax.computeIfAbsent(proposal(DicomReader.headerOnly().read(f).transferSyntax().uid()), k -> new ArrayList<>()).add(f);
+        }
+        for (Map.Entry<String, List<Path>> group : bySyntax.entrySet()) {
+            List<String> cmd = new ArrayList<>(List.of("storescu", group.getKey()));
+            cmd.addAll(List.of("-aec", "ORTHANC", "127.0.0.1", Integer.toString(dicomPort)));
+            group.getValue().forEach(f -> cmd.add(f.toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("storescu failed: " + output);
+            }
         }
     }
 
-    HttpResponse<String> get(String path) throws IOException {
+    /** storescu's option proposing a transfer syntax (with the uncompressed ones). */
+    private static String proposal(String transferSyntax) {
+        return switch (transferSyntax) {
+            // exactly the files' SOP classes (storescu's default list lacks SEG and others)
+            case "1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2" -> "--required";
+            case "1.2.840.10008.1.2.1.99" -> "--propose-deflated";
+            case "1.2.840.10008.1.2.5" -> "--propose-rle";
+            case "1.2.840.10008.1.2.4.50" -> "--propose-jpeg8";
+            case "1.2.840.10008.1.2.4.51" -> "--propose-jpeg12";
+            case "1.2.840.10008.1.2.4.70" -> "--propose-lossless";
+            case "1.2.840.10008.1.2.4.80" -> "--propose-jls-lossless";
+            case "1.2.840.10008.1.2.4.81" -> "--propose-jls-lossy";
+            case "1.2.840.10008.1.2.4.90" -> "--propose-j2k-lossless";
+            case "1.2.840.10008.1.2.4.91" -> "--propose-j2k-lossy";
+            case "1.2.840.10008.1.2.4.102" -> "--propose-mpeg4";
+            default -> throw new IllegalArgumentException("no storescu option proposes transfer syntax " + transferSyntax);
+        };
+    }
+
+    public HttpResponse<String> get(String path) throws IOException {
         return send(request(path).GET().build());
     }
 
@@ -173,7 +206,7 @@ final class OrthancServer implements AutoCloseable {
         }
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(dir.resolve("orthanc.log"));
         } catch (IOException e) {
