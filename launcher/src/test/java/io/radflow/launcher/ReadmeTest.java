@@ -25,6 +25,7 @@ class ReadmeTest {
     static final List<String> MOVED = List.of("docs/configuration.md", "docs/troubleshooting.md", "docs/benchmarks.md",
             "deploy/README.md", "registry-service/README.md", "autorun-trigger/DESIGN.md", "inference-worker/DESIGN.md");
 
+    private static final Pattern RELATIVE_LINK = Pattern.compile("\\]\\((?!https?:|#|mailto:)([^)#\\s]+)(#[^)\\s]*)?\\)");
     private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
 
     private static String readme() throws Exception {
@@ -59,6 +60,14 @@ class ReadmeTest {
         String lastCommand = ci.lines().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).reduce((a, b) -> b)
                 .orElseThrow().replaceFirst("^exec\\s+", "");
         assertThat(readme()).contains("`" + lastCommand + "`");
+    }
+
+    @Test
+    void shouldLinkOnlyToFilesThatExist() throws Exception {
+        Matcher links = RELATIVE_LINK.matcher(readme());
+        while (links.find()) {
+            assertThat(REPO.resolve(links.group(1))).as("README links " + links.group(1)).exists();
+        }
     }
 
     @Test
