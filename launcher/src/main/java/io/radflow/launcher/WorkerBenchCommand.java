@@ -49,6 +49,10 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             description = "DICOM file every job runs on (default: pydicom's CT_small.dcm, package python3-pydicom).")
     Path dicom;
 
+    @Option(names = "--no-jpeg2000",
+            description = "Skip the row that runs the largest batch size on the same file in JPEG 2000 beside GDCM's bare decode rate.")
+    boolean noJpeg2000;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(dicom)) {
@@ -68,7 +72,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
                 connection.useDevStack(stack.bootstrapServers(), stack.schemaRegistryUrl());
             }
             RadflowConfig config = connection.load(CommonConfig.DEFINITION);
-            new WorkerBenchmark(config, new WorkerBenchmark.Options(jobs, batchSizes, intraOpThreads, dicom, 64, rounds), out).run();
+            new WorkerBenchmark(config, new WorkerBenchmark.Options(jobs, batchSizes, intraOpThreads, dicom, 64, rounds, !noJpeg2000), out).run();
         } finally {
             if (stack != null) {
                 stack.close();

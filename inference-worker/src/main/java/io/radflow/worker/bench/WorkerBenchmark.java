@@ -90,10 +90,13 @@ public final class WorkerBenchmark {
     /**
      * What to measure.
      *
-     * @param rounds each side is measured this many times, alternating, and its best round counts:
-     *               on a shared machine the best round is the one least disturbed by others
+     * @param rounds   each side is measured this many times, alternating, and its best round counts:
+     *                 on a shared machine the best round is the one least disturbed by others
+     * @param jpeg2000 also measure the largest batch size with the same file in JPEG 2000 (made by
+     *                 GDCM here), beside GDCM's bare decode rate of that file in this JVM
      */
-    public record Options(int jobs, List<Integer> batchSizes, int intraOpThreads, Path dicom, int warmupJobs, int rounds) {
+    public record Options(int jobs, List<Integer> batchSizes, int intraOpThreads, Path dicom, int warmupJobs, int rounds,
+                          boolean jpeg2000) {
     }
 
     /**
@@ -148,6 +151,26 @@ public final class WorkerBenchmark {
                 rows.add(row);
                 out.printf("%6d %16.1f %18.1f %7.2f   %.1f, %.1f, %.1f%n", batch, row.workerJobsPerSecond(), row.bareJobsPerSecond(),
                         row.ratio(), row.workerExecCpuMs(), row.workerJvmCpuMs(), row.bareCpuMs());
+                out.flush();
+            }
+            if (options.jpeg2000()) {
+                // The same pixels in JPEG 2000 lossless: the bare ORT side keeps the same tensor.
+                Path j2k = GdcmBare.toJpeg2000Lossless(options.dicom(), dir.resolve("jpeg2000.dcm"));
+                StoredContent j2kContent = new FileContentStore(contentDir).put(j2k);
+                int batch = options.batchSizes().stream().mapToInt(Integer::intValue).max().orElse(16);
+                GdcmBare.decodesPerSecond(j2k, Math.max(16, options.warmupJobs()));
+                double bareDecode = 0;
+                for (int round = 0; round < options.rounds(); round++) {
+                    bareDecode = Math.max(bareDecode, GdcmBare.decodesPerSecond(j2k, options.jobs()));
+                }
+                Row row = measure(serdes, producer, contentDir, artifactDir, j2kContent, model, attrs, modelFile, input, batch);
+                rows.add(row);
+                out.printf("%6s %16.1f %18.1f %7.2f   %.1f, %.1f, %.1f   (input JPEG 2000 lossless, %d bytes)%n", batch + " J2K",
+                        row.workerJobsPerSecond(), row.bareJobsPerSecond(), row.ratio(), row.workerExecCpuMs(), row.workerJvmCpuMs(),
+                        row.bareCpuMs(), j2kContent.sizeBytes());
+                out.printf("JPEG 2000: GDCM's bare decode of that file in this JVM, best of %d rounds: %.1f instances/s "
+                        + "(%.1f ms each); the worker decodes it in a codec process, and its row above compares with bare ORT "
+                        + "on the already decoded tensor%n", options.rounds(), bareDecode, 1000 / bareDecode);
                 out.flush();
             }
             return rows;
