@@ -17,9 +17,10 @@ import java.util.UUID;
 
 /**
  * The few calls of the registry's REST API the demo makes, as any client would make them: JSON
- * bodies, a bearer API key, multipart uploads for model versions.
+ * bodies, a bearer API key, multipart uploads for model versions. Public for the end-to-end tests
+ * that register other models the same way.
  */
-final class RegistryApi {
+public final class RegistryApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,19 +28,19 @@ final class RegistryApi {
     private final String apiKey;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    RegistryApi(URI baseUrl, String apiKey) {
+    public RegistryApi(URI baseUrl, String apiKey) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
     }
 
-    void createProject(String id, String name) {
+    public void createProject(String id, String name) {
         send("POST", "/projects", "application/json",
                 json(JSON.createObjectNode().put("id", id).put("name", name)), "creating project " + id);
     }
 
     /** Neurodeploy-style create: {@code PUT /ml-models/{name}?project=&lib=&filetype=} with MD.ai settings in the body. */
     /** @return the model id the registry gave it */
-    String createModel(String project, String name, String library, String fileType, JsonNode settings) {
+    public String createModel(String project, String name, String library, String fileType, JsonNode settings) {
         String query = "?project=" + enc(project) + "&lib=" + enc(library) + (fileType == null ? "" : "&filetype=" + enc(fileType));
         JsonNode model = send("PUT", "/ml-models/" + enc(name) + query, "application/json", json(settings), "creating model " + name);
         if (!model.hasNonNull("id")) {
@@ -49,7 +50,7 @@ final class RegistryApi {
     }
 
     /** {@code POST /ml-models/{name}/versions}: the artifact and its JSON metadata as multipart parts. */
-    JsonNode addVersion(String project, String name, JsonNode metadata, String fileName, byte[] artifact) {
+    public JsonNode addVersion(String project, String name, JsonNode metadata, String fileName, byte[] artifact) {
         String boundary = "radflow-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         part(body, boundary, "metadata", null, "application/json", json(metadata));
@@ -57,6 +58,12 @@ final class RegistryApi {
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return send("POST", "/ml-models/" + enc(name) + "/versions?project=" + enc(project),
                 "multipart/form-data; boundary=" + boundary, body.toByteArray(), "adding a version to model " + name);
+    }
+
+    /** {@code POST /ml-models/{name}/versions} with JSON alone: an external HTTP model's version (its endpoint in the metadata). */
+    public JsonNode addVersion(String project, String name, JsonNode metadata) {
+        return send("POST", "/ml-models/" + enc(name) + "/versions?project=" + enc(project), "application/json", json(metadata),
+                "adding a version to model " + name);
     }
 
     private static void part(ByteArrayOutputStream out, String boundary, String name, String fileName, String type, byte[] content) {
