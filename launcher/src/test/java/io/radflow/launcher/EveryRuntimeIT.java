@@ -27,7 +27,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -38,7 +37,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -59,7 +57,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EveryRuntimeIT {
 
-    private static final Path GENERATOR = Path.of("src", "test", "python", "make_mixed_study.py");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SCOPES = List.of("instance", "series", "study");
 
@@ -71,20 +68,9 @@ class EveryRuntimeIT {
 
     @Test
     void shouldRunEveryRuntimeAtEveryScopeOnEveryImageOfTheMixedStudy() throws Exception {
-        Path study = work.resolve("study");
-        Process generator = new ProcessBuilder("/usr/bin/python3", GENERATOR.toString(), study.toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("generator.log").toFile()).start();
-        assertThat(generator.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(generator.exitValue()).as(Files.readString(work.resolve("generator.log"))).isZero();
-        JsonNode index = JSON.readTree(study.resolve("index.json").toFile()).get("studies").get(0);
-        Set<String> images = new HashSet<>();
-        Set<String> imageSeries = new HashSet<>();
-        for (JsonNode f : index.get("files")) {
-            if (f.get("image").asBoolean()) {
-                images.add(f.get("sopInstanceUid").asText());
-                imageSeries.add(f.get("seriesInstanceUid").asText());
-            }
-        }
+        MixedStudy study = MixedStudy.generate(work.resolve("study"));
+        Set<String> images = study.images();
+        Set<String> imageSeries = study.imageSeries();
 
         HttpServer model = brightnessModelServer();
         try (LauncherProcess dev = LauncherProcess.start(work, "dev")) {
@@ -120,7 +106,7 @@ class EveryRuntimeIT {
             Thread.sleep(5_000);
 
             try (LauncherProcess upload = LauncherProcess.start(work, "upload", "--project", project, "--dataset", "mixed",
-                    "--no-progress", study.toString())) {
+                    "--no-progress", study.dir().toString())) {
                 assertThat(upload.waitFor(Duration.ofMinutes(3))).as(String.join("\n", upload.stderr())).isZero();
             }
 

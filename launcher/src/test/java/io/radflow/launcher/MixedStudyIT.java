@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,24 +28,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MixedStudyIT {
 
-    private static final Path GENERATOR = Path.of("src", "test", "python", "make_mixed_study.py");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path work;
 
-    private static JsonNode index;
+    private static MixedStudy study;
 
     @BeforeAll
     static void buildStudy() throws Exception {
-        run("/usr/bin/python3", GENERATOR.toString(), work.resolve("study").toString());
-        index = JSON.readTree(work.resolve("study").resolve("index.json").toFile()).get("studies").get(0);
+        study = MixedStudy.generate(work.resolve("study"));
     }
 
     @Test
     void shouldPredictEveryImageOfEverySyntaxAndLeaveObjectsWithoutPixelsOut() throws Exception {
         Path output = work.resolve("predictions.jsonl");
-        try (LauncherProcess demo = LauncherProcess.start(work, "demo", "--samples", work.resolve("study").toString(),
+        try (LauncherProcess demo = LauncherProcess.start(work, "demo", "--samples", study.dir().toString(),
                 "--output", output.toString(), "--timeout", "400")) {
             int exit = demo.waitFor(Duration.ofMinutes(9));
             assertThat(exit).as("exit code; stdout:\n%s\nstderr:\n%s", String.join("\n", demo.stdout()),
@@ -54,22 +51,9 @@ class MixedStudyIT {
             assertThat(demo.stdout()).anyMatch(l -> l.contains("Dead letters: 0"));
         }
 
-        Set<String> images = new HashSet<>();
-        Set<String> others = new HashSet<>();
-        Set<String> imageSeries = new HashSet<>();
-        Set<String> otherSeries = new HashSet<>();
-        Set<String> transferSyntaxes = new HashSet<>();
-        for (JsonNode f : index.get("files")) {
-            if (f.get("image").asBoolean()) {
-                images.add(f.get("sopInstanceUid").asText());
-                imageSeries.add(f.get("seriesInstanceUid").asText());
-                transferSyntaxes.add(f.get("transferSyntax").asText());
-            } else {
-                others.add(f.get("sopInstanceUid").asText());
-                otherSeries.add(f.get("seriesInstanceUid").asText());
-            }
-        }
-        assertThat(transferSyntaxes).as("the study holds every syntax the issue names").contains(
+        Set<String> images = study.images();
+        Set<String> imageSeries = study.imageSeries();
+        assertThat(study.transferSyntaxes()).as("the study holds every syntax the issue names").contains(
                 "1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.1.99",
                 "1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.70",
                 "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81", "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91");
@@ -81,9 +65,8 @@ class MixedStudyIT {
         Map<String, Integer> instancePredictions = new HashMap<>();
         Set<String> seriesWithPredictions = new HashSet<>();
         int studyPredictions = 0;
-        String study = index.get("studyInstanceUid").asText();
         for (JsonNode p : predictions) {
-            if (!p.get("studyInstanceUid").asText().equals(study)) {
+            if (!p.get("studyInstanceUid").asText().equals(study.studyUid())) {
                 continue; // the demo's own phantom study
             }
             String label = p.get("labelId").asText();
@@ -102,7 +85,7 @@ class MixedStudyIT {
                 .containsExactlyInAnyOrderElementsOf(images);
         assertThat(instancePredictions.values()).as("one classification per image, multi-frame ones included")
                 .allMatch(n -> n == 1);
-        assertThat(instancePredictions.keySet()).doesNotContainAnyElementsOf(others);
+        assertThat(instancePredictions.keySet()).doesNotContainAnyElementsOf(study.others());
         assertThat(seriesWithPredictions).as("a series job for every image series, none for SR/SEG/KO/RT series")
                 .containsExactlyInAnyOrderElementsOf(imageSeries);
         assertThat(studyPredictions).isEqualTo(1);
@@ -111,7 +94,7 @@ class MixedStudyIT {
     @Test
     void shouldFailOnlyTheImageNoCodecDecodesAndSayWhy() throws Exception {
         Path generated = work.resolve("with-undecodable");
-        run("/usr/bin/python3", GENERATOR.toString(), generated.toString(), "--undecodable");
+        MixedStudy.generate(generated, "--undecodable");
         Path samples = Files.createDirectories(work.resolve("undecodable"));
         Files.move(generated.resolve("undecodable-mpeg4.dcm"), samples.resolve("undecodable-mpeg4.dcm"));
         Path output = work.resolve("undecodable.jsonl");
@@ -137,12 +120,5 @@ class MixedStudyIT {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static void run(String... command) throws Exception {
-        Path log = Files.createTempFile(work, "generator", ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), Files.readString(log)).isZero();
     }
 }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OrthancPipelineIT {
 
-    private static final Path GENERATOR = Path.of("src", "test", "python", "make_mixed_study.py");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -35,14 +33,9 @@ class OrthancPipelineIT {
 
     @Test
     void shouldPredictEveryImageSentToOrthancWithStorescu() throws Exception {
-        Path study = work.resolve("study");
-        Process generator = new ProcessBuilder("/usr/bin/python3", GENERATOR.toString(), study.toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("generator.log").toFile()).start();
-        assertThat(generator.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(generator.exitValue()).as(Files.readString(work.resolve("generator.log"))).isZero();
-        JsonNode index = JSON.readTree(study.resolve("index.json").toFile()).get("studies").get(0);
+        MixedStudy study = MixedStudy.generate(work.resolve("study"));
         List<Path> files;
-        try (Stream<Path> list = Files.list(study)) {
+        try (Stream<Path> list = Files.list(study.dir())) {
             files = list.filter(f -> f.toString().endsWith(".dcm")).sorted().toList();
         }
 
@@ -55,7 +48,7 @@ class OrthancPipelineIT {
                     "RADFLOW_ORTHANC_BRIDGE_PROJECT", project,
                     "RADFLOW_ORTHANC_BRIDGE_POLL_INTERVAL", "200ms");
             try (LauncherProcess demo = LauncherProcess.start(work, env, "demo", "--project", project, "--no-upload",
-                    "--samples", study.toString(), "--output", output.toString(), "--timeout", "400")) {
+                    "--samples", study.dir().toString(), "--output", output.toString(), "--timeout", "400")) {
                 demo.awaitStdout(l -> l.contains("through another upload system"), Duration.ofMinutes(5));
                 orthanc.storescu(files);
                 int exit = demo.waitFor(Duration.ofMinutes(9));
@@ -65,14 +58,6 @@ class OrthancPipelineIT {
             }
         }
 
-        Set<String> images = new HashSet<>();
-        Set<String> imageSeries = new HashSet<>();
-        for (JsonNode f : index.get("files")) {
-            if (f.get("image").asBoolean()) {
-                images.add(f.get("sopInstanceUid").asText());
-                imageSeries.add(f.get("seriesInstanceUid").asText());
-            }
-        }
         List<JsonNode> predictions = new ArrayList<>();
         for (String line : Files.readAllLines(output)) {
             predictions.add(JSON.readTree(line));
@@ -94,8 +79,8 @@ class OrthancPipelineIT {
                 studyPredictions++;
             }
         }
-        assertThat(predictedImages).containsExactlyInAnyOrderElementsOf(images);
-        assertThat(predictedSeries).containsExactlyInAnyOrderElementsOf(imageSeries);
+        assertThat(predictedImages).containsExactlyInAnyOrderElementsOf(study.images());
+        assertThat(predictedSeries).containsExactlyInAnyOrderElementsOf(study.imageSeries());
         assertThat(studyPredictions).isGreaterThanOrEqualTo(1);
     }
 }
