@@ -10,6 +10,13 @@
 set -eu
 OUT="$1"
 shift
+# Maven Central lacks GDCM's and PixelMed's Java bindings: the build takes Debian's/Ubuntu's jars
+# (modules gdcm-bindings and pixelmed-bindings), so the build stage installs those packages.
+if [ ! -f /usr/share/java/gdcm.jar ] || [ ! -f /usr/share/java/pixelmed.jar ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends libgdcm-java libpixelmed-java
+fi
 mvn -B -ntp -DskipTests "$@" -pl launcher -am package
 mkdir -p "$OUT/native"
 cp launcher/target/radflow-launcher.jar "$OUT/"
