@@ -41,7 +41,11 @@ import org.slf4j.LoggerFactory;
 public final class MdaiRuntime implements ModelRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(MdaiRuntime.class);
-    private static final String RUNNER = "radflow_mdai_runner.py";
+    /** The runner, a Python package shipped as resources beside this class and run with {@code python3 -m}. */
+    static final String RUNNER = "radflow_mdai_runner";
+    /** Its modules: what {@link #runnerDirectory()} copies out of the jar (a jar's directory cannot be listed). */
+    static final List<String> RUNNER_MODULES = List.of("__init__.py", "__main__.py", "protocol.py", "config.py",
+            "requirements.py", "outputs.py", "predict.py");
 
     private final MdaiSettings settings;
     private final PackageUnpacker unpacker;
@@ -50,7 +54,7 @@ public final class MdaiRuntime implements ModelRuntime {
     private final AtomicBoolean gpuFallbackReported = new AtomicBoolean();
     /** Runner processes this runtime started that may still run: whatever is left is killed when it closes. */
     private final Set<RunnerProcess> processes = ConcurrentHashMap.newKeySet();
-    private Path runnerScript;
+    private Path runnerDirectory;
 
     public MdaiRuntime(MdaiSettings settings) {
         this.settings = settings;
@@ -83,11 +87,11 @@ public final class MdaiRuntime implements ModelRuntime {
         // One data directory per loaded instance: a reload of the same version may overlap the old
         // instance's last calls, and each empties its own directory at start and at close.
         Path dataDir = dataRoot.resolve(name + "-" + UUID.randomUUID().toString().substring(0, 8));
-        Path script = runnerScript();
         String gpu = settings.workerDevice() == Device.GPU ? Integer.toString(settings.gpuDeviceId()) : "none";
-        List<String> command = List.of(settings.python(), script.toString(), pkg.root().toString(), dataDir.toString(), gpu);
+        List<String> command = runnerCommand(settings.python(), pkg.root(), dataDir, gpu);
         Map<String, String> env = new HashMap<>();
         env.put("PYTHONUNBUFFERED", "1");
+        env.put("PYTHONPATH", pythonPath(runnerDirectory(), System.getenv("PYTHONPATH")));
         java.util.function.Supplier<RunnerProcess.Started> starter = () -> {
             Directories.delete(dataDir);
             try {
@@ -140,23 +144,84 @@ public final class MdaiRuntime implements ModelRuntime {
         }
     }
 
-    /** The runner script, copied out of the jar once per runtime. */
-    private synchronized Path runnerScript() {
-        if (runnerScript == null || !Files.isRegularFile(runnerScript)) {
-            try (InputStream in = MdaiRuntime.class.getResourceAsStream(RUNNER)) {
+    /** The command that starts the runner for one package; its directory must be on PYTHONPATH ({@link #pythonPath}). */
+    static List<String> runnerCommand(String python, Path packageRoot, Path dataDir, String gpu) {
+        return List.of(python, "-m", RUNNER, packageRoot.toString(), dataDir.toString(), gpu);
+    }
+
+    /** PYTHONPATH with the runner's directory first, keeping what the worker's own environment had. */
+    static String pythonPath(Path runnerDirectory, String inherited) {
+        return inherited == null || inherited.isEmpty() ? runnerDirectory.toString()
+                : runnerDirectory + java.io.File.pathSeparator + inherited;
+    }
+
+    /** The directory holding the runner package, copied out of the jar once per runtime. */
+    private synchronized Path runnerDirectory() {
+        if (runnerDirectory == null || !Files.isRegularFile(runnerDirectory.resolve(RUNNER).resolve("__main__.py"))) {
+            runnerDirectory = extractRunner(settings.workDir().toAbsolutePath().resolve("runner"));
+        }
+        return runnerDirectory;
+    }
+
+    /**
+     * Copies the runner package into {@code parent/<hash of its files>/} and returns that directory.
+     * The copy is written to a fresh directory and renamed into place, so a runner that is starting
+     * never sees a half-written package; runtimes sharing the work directory share one copy per
+     * runner version, and never write over a copy in use.
+     */
+    static Path extractRunner(Path parent) {
+        Map<String, byte[]> modules = new java.util.LinkedHashMap<>();
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (String module : RUNNER_MODULES) {
+            try (InputStream in = MdaiRuntime.class.getResourceAsStream(RUNNER + "/" + module)) {
                 if (in == null) {
-                    throw new IllegalStateException(RUNNER + " is missing from the worker's classpath");
+                    throw new IllegalStateException(RUNNER + "/" + module + " is missing from the worker's classpath");
                 }
-                Path dir = Files.createDirectories(settings.workDir().toAbsolutePath().resolve("runner"));
-                Path tmp = Files.createTempFile(dir, "runner", ".py");
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                runnerScript = Files.move(tmp, dir.resolve(RUNNER), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                byte[] bytes = in.readAllBytes();
+                modules.put(module, bytes);
+                sha.update(module.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(bytes);
             } catch (IOException e) {
-                throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "cannot write the MD.ai runner script under "
-                        + settings.workDir() + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(e);
             }
         }
-        return runnerScript;
+        Path target = parent.resolve(java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 12));
+        if (complete(target)) {
+            return target;
+        }
+        Path tmp = null;
+        try {
+            Files.createDirectories(parent);
+            tmp = Files.createTempDirectory(parent, ".tmp-");
+            Path pkg = Files.createDirectory(tmp.resolve(RUNNER));
+            for (Map.Entry<String, byte[]> m : modules.entrySet()) {
+                Files.write(pkg.resolve(m.getKey()), m.getValue());
+            }
+            if (Files.exists(target)) {
+                Directories.delete(target); // an incomplete copy (someone removed files): replace it
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException | UncheckedIOException e) {
+            if (tmp != null) {
+                Directories.deleteQuietly(tmp);
+            }
+            if (complete(target)) {
+                return target; // another runtime moved the same copy into place first
+            }
+            throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "cannot write the MD.ai runner package under "
+                    + parent + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean complete(Path runnerDirectory) {
+        return RUNNER_MODULES.stream().allMatch(m -> Files.isRegularFile(runnerDirectory.resolve(RUNNER).resolve(m)));
     }
 
     private static void removeDataOfStoppedWorkers(Path dataDir) {

@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Python runner ({@code radflow_mdai_runner.py}) hosting one model package, and the
+ * One running Python runner ({@code python3 -m radflow_mdai_runner}) hosting one model package, and the
  * length-prefixed msgpack exchange with it. A call that passes its deadline kills the process
  * (and anything it started); a process that dies mid-call is reported as crashed, with its exit
  * status and the last lines it wrote to stderr. Not thread-safe: its owner serialises calls.

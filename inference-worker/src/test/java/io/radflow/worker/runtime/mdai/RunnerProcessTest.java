@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.worker.runtime.ModelKey;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,15 +29,13 @@ class RunnerProcessTest {
 
     @BeforeEach
     void start() throws Exception {
-        Path script = dir.resolve("runner.py");
-        try (InputStream in = MdaiRuntime.class.getResourceAsStream("radflow_mdai_runner.py")) {
-            Files.copy(in, script);
-        }
+        Path runnerDir = MdaiRuntime.extractRunner(dir.resolve("runner"));
         Path root = PackageUnpacker.findRoot(Path.of(TestPackages.source("intensity").toString()));
         data = Files.createDirectories(dir.resolve("data"));
         Files.writeString(dir.resolve("secret.txt"), "not for models");
         runner = RunnerProcess.start(new ModelKey("runner-test", 1),
-                List.of("/usr/bin/python3", script.toString(), root.toString(), data.toString(), "none"), root, Map.of(),
+                MdaiRuntime.runnerCommand("/usr/bin/python3", root, data, "none"), root,
+                Map.of("PYTHONPATH", MdaiRuntime.pythonPath(runnerDir, null)),
                 Duration.ofSeconds(60), watchdog).process();
     }
 
@@ -95,5 +92,24 @@ class RunnerProcessTest {
                 }, RadflowException.class);
         assertThat(e.reason()).isIn(Reason.MODEL_TIMEOUT, Reason.RUNTIME_CRASHED);
         assertThat(runner.alive()).isFalse();
+    }
+
+    @Test
+    void shouldExtractEveryModuleOfTheRunnerPackageOnceForAllRuntimes() throws Exception {
+        // The jar's directory cannot be listed at run time: the module list must name every module.
+        Path resources = Path.of(MdaiRuntime.class.getResource(MdaiRuntime.RUNNER + "/__main__.py").toURI()).getParent();
+        try (java.util.stream.Stream<Path> files = Files.list(resources)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".py")))
+                    .containsExactlyInAnyOrderElementsOf(MdaiRuntime.RUNNER_MODULES);
+        }
+        Path first = MdaiRuntime.extractRunner(dir.resolve("shared"));
+        Path second = MdaiRuntime.extractRunner(dir.resolve("shared"));
+        assertThat(second).isEqualTo(first);
+        for (String module : MdaiRuntime.RUNNER_MODULES) {
+            assertThat(first.resolve(MdaiRuntime.RUNNER).resolve(module)).hasSameBinaryContentAs(resources.resolve(module));
+        }
+        try (java.util.stream.Stream<Path> left = Files.list(dir.resolve("shared"))) {
+            assertThat(left).containsExactly(first); // no temporary directory left behind
+        }
     }
 }
