@@ -2,16 +2,19 @@ package io.radflow.trigger.upload;
 
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
+import io.radflow.schemas.DeadLetterHeaders;
 import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.trigger.TriggerMetrics;
 import io.radflow.trigger.TriggerStores;
 import io.radflow.trigger.settings.ProjectDirectory;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +92,16 @@ public final class UploadDecoder implements Processor<byte[], byte[], Object, Ob
                 source == null ? -1 : source.partition(), source == null ? -1 : source.offset(), message);
         metrics.deadLettered(reason);
         context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
-                DeadLetters.headers(record.headers(), source, reason, message, error)), deadLetterChild);
+                deadLetterHeaders(record, source, reason, message, error)), deadLetterChild);
+    }
+
+    /** The headers the upload came with, plus the {@code radflow.dlq.*} headers (no attempts: an upload is not retried). */
+    private static Headers deadLetterHeaders(Record<byte[], byte[]> record, RecordMetadata source, Reason reason, String message,
+                                             Throwable error) {
+        DeadLetterHeaders.Builder headers = DeadLetterHeaders.from(record.headers()).reason(reason, message).exception(error);
+        if (source != null) {
+            headers.source(source.topic(), source.partition(), source.offset());
+        }
+        return headers.build();
     }
 }

@@ -45,7 +45,7 @@ public final class OutputRecords {
     }
 
     /** Not checked: see {@link #fits}, which the dead letters use to leave out what makes one too large. */
-    public ProducerRecord<String, byte[]> deadLetter(JobFailure f, List<Header> headers) {
+    public ProducerRecord<String, byte[]> deadLetter(JobFailure f, Iterable<Header> headers) {
         return record(TopicCatalog.INFERENCE_JOBS_DLQ, f.getJobId(),
                 failures.serialize(TopicCatalog.INFERENCE_JOBS_DLQ.name(), f), headers);
     }
@@ -60,7 +60,7 @@ public final class OutputRecords {
         return jobs.deserialize(topic, value);
     }
 
-    private static ProducerRecord<String, byte[]> record(Topic<String, ?> topic, String key, byte[] value, List<Header> headers) {
+    private static ProducerRecord<String, byte[]> record(Topic<String, ?> topic, String key, byte[] value, Iterable<Header> headers) {
         return new ProducerRecord<>(topic.name(), null, key, value, headers);
     }
 }

@@ -6,7 +6,7 @@ import io.radflow.worker.consumer.ConsumedJob;
 import io.radflow.worker.consumer.JobOutcome;
 import io.radflow.worker.consumer.OutcomeSink;
 import io.radflow.worker.consumer.OutputRecords;
-import io.radflow.worker.failure.DeadLetters;
+import io.radflow.worker.failure.JobDeadLetters;
 import io.radflow.worker.failure.RetryPolicy;
 import io.radflow.worker.metrics.WorkerMetrics;
 import java.time.Duration;
@@ -36,13 +36,13 @@ final class FailureHandler {
     private final ScheduledExecutorService timer;
     private final OutcomeSink sink;
     private final OutputRecords records;
-    private final DeadLetters deadLetters;
+    private final JobDeadLetters deadLetters;
     private final StatusEvents statuses;
     private final WorkerMetrics metrics;
     private final Consumer<QueuedJob> requeue;
 
     FailureHandler(RetryPolicy policy, ScheduledExecutorService timer, OutcomeSink sink, OutputRecords records,
-                   DeadLetters deadLetters, StatusEvents statuses, WorkerMetrics metrics, Consumer<QueuedJob> requeue) {
+                   JobDeadLetters deadLetters, StatusEvents statuses, WorkerMetrics metrics, Consumer<QueuedJob> requeue) {
         this.policy = policy;
         this.timer = timer;
         this.sink = sink;

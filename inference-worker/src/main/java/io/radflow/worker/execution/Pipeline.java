@@ -7,7 +7,7 @@ import io.radflow.worker.batching.DynamicBatcher;
 import io.radflow.worker.consumer.OutcomeSink;
 import io.radflow.worker.consumer.OutputRecords;
 import io.radflow.worker.consumer.PartitionProgress;
-import io.radflow.worker.failure.DeadLetters;
+import io.radflow.worker.failure.JobDeadLetters;
 import io.radflow.worker.failure.RetryPolicy;
 import io.radflow.worker.metrics.WorkerMetrics;
 import io.radflow.worker.postprocess.PredictionFactory;
@@ -54,7 +54,7 @@ public final class Pipeline implements AutoCloseable {
         StatusEvents statuses = new StatusEvents(p.workerId());
         JobIntake[] self = new JobIntake[1];
         FailureHandler failures = new FailureHandler(p.retry(), timer, p.sink(), p.records(),
-                new DeadLetters(p.records(), p.workerId()), statuses, p.metrics(), q -> self[0].enqueue(q));
+                new JobDeadLetters(p.records(), p.workerId()), statuses, p.metrics(), q -> self[0].enqueue(q));
         this.intake = new JobIntake(p.records(), p.settings(), p.batcher(), failures, p.sink(), p.settingsTimeout());
         self[0] = intake;
         this.executor = new BatchExecutor(new RequestBuilder(new ContentFetcher(p.content(), p.contentMaxBytes()), p.dicom()),

@@ -7,29 +7,22 @@ import io.radflow.schemas.avro.JobFailure;
 import io.radflow.worker.consumer.ConsumedJob;
 import io.radflow.worker.consumer.OutputRecords;
 import io.radflow.worker.consumer.RecordSizeLimit;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Builds the {@code inference-jobs-dlq} record of a job that cannot be completed: a
  * {@link JobFailure} with reason, message, attempts, the job as consumed (for replay) and its
- * source coordinates, plus the same facts as {@link DeadLetterHeaders} for tools that read headers.
+ * source coordinates, plus the same facts as {@link DeadLetterHeaders} (built there, as the trigger's
+ * are) for tools that read headers.
  */
-public final class DeadLetters {
-
-    private static final int MAX_STACK_TRACE_CHARS = 8_000;
+public final class JobDeadLetters {
 
     private final OutputRecords records;
     private final String workerId;
 
-    public DeadLetters(OutputRecords records, String workerId) {
+    public JobDeadLetters(OutputRecords records, String workerId) {
         this.records = records;
         this.workerId = workerId;
     }
@@ -41,19 +34,19 @@ public final class DeadLetters {
      */
     public ProducerRecord<String, byte[]> record(ConsumedJob source, InferenceJob job, Reason reason, String message,
                                                  Throwable cause, int attempts) {
-        ProducerRecord<String, byte[]> full = build(source, job, true, reason, message, cause, cause == null ? null : stackTrace(cause),
-                attempts);
+        ProducerRecord<String, byte[]> full = build(source, job, true, reason, message, cause, attempts);
         if (records.fits(full)) {
             return full;
         }
         String shortened = message + " (this dead letter leaves out the job and the stack trace: with them it would take about "
                 + RecordSizeLimit.estimatedSize(full) + " bytes, more than the worker may publish)";
-        return build(source, job, false, reason, shortened, cause, null, attempts);
+        return build(source, job, false, reason, shortened, cause, attempts);
     }
 
-    /** @param withJob whether the dead letter carries the job as consumed, for replay */
+    /** @param withJob whether the dead letter carries the job as consumed, and the stack trace, for replay */
     private ProducerRecord<String, byte[]> build(ConsumedJob source, InferenceJob job, boolean withJob, Reason reason, String message,
-                                                 Throwable cause, String stackTrace, int attempts) {
+                                                 Throwable cause, int attempts) {
+        String stackTrace = withJob && cause != null ? DeadLetterHeaders.stackTrace(cause) : null;
         JobFailure failure = JobFailure.newBuilder()
                 .setJobId(job != null ? job.getJobId() : source.key() != null ? source.key() : "")
                 .setReason(reason.name()).setRetriable(reason.retriable()).setMessage(message).setAttempts(attempts)
@@ -63,30 +56,10 @@ public final class DeadLetters {
                 .setJob(withJob ? job : null).setExceptionClass(cause == null ? null : cause.getClass().getName())
                 .setStackTrace(stackTrace).setWorkerId(workerId).setFailedAt(Instant.now())
                 .build();
-        List<Header> headers = new ArrayList<>();
-        headers.add(header(DeadLetterHeaders.SOURCE_TOPIC, source.partition().topic()));
-        headers.add(header(DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(source.partition().partition())));
-        headers.add(header(DeadLetterHeaders.SOURCE_OFFSET, Long.toString(source.offset())));
-        headers.add(header(DeadLetterHeaders.REASON, reason.name()));
-        headers.add(header(DeadLetterHeaders.MESSAGE, message));
-        headers.add(header(DeadLetterHeaders.ATTEMPTS, Integer.toString(attempts)));
-        if (cause != null) {
-            headers.add(header(DeadLetterHeaders.EXCEPTION_CLASS, cause.getClass().getName()));
-        }
-        if (stackTrace != null) {
-            headers.add(header(DeadLetterHeaders.EXCEPTION_STACKTRACE, stackTrace));
-        }
+        Headers headers = DeadLetterHeaders.builder()
+                .source(source.partition().topic(), source.partition().partition(), source.offset())
+                .reason(reason, message).attempts(attempts).exception(cause, withJob)
+                .build();
         return records.deadLetter(failure, headers);
-    }
-
-    private static Header header(String name, String value) {
-        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String stackTrace(Throwable t) {
-        StringWriter w = new StringWriter();
-        t.printStackTrace(new PrintWriter(w));
-        String s = w.toString();
-        return s.length() <= MAX_STACK_TRACE_CHARS ? s : s.substring(0, MAX_STACK_TRACE_CHARS) + "\n...";
     }
 }
