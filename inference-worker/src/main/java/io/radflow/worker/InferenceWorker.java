@@ -24,13 +24,13 @@ import io.radflow.worker.consumer.JobConsumerLoop;
 import io.radflow.worker.consumer.OutputRecords;
 import io.radflow.worker.consumer.RecordSizeLimit;
 import io.radflow.worker.consumer.TransactionalPublisher;
-import io.radflow.worker.execution.Pipeline;
+import io.radflow.worker.execution.JobPipeline;
 import io.radflow.worker.execution.QueuedJob;
 import io.radflow.worker.failure.RetryPolicy;
 import io.radflow.worker.metrics.WorkerMetrics;
 import io.radflow.worker.preprocess.DicomImages;
 import io.radflow.worker.preprocess.PixelDataImages;
-import io.radflow.worker.runtime.ArtifactStore;
+import io.radflow.worker.runtime.ArtifactVerifier;
 import io.radflow.worker.runtime.ModelCache;
 import io.radflow.worker.runtime.ModelRuntime;
 import io.radflow.worker.runtime.RuntimeRegistry;
@@ -83,7 +83,7 @@ public final class InferenceWorker implements ManagedService {
     private ModelCache cache;
     private PixelDecoder pixelDecoder;
     private DynamicBatcher<QueuedJob> batcher;
-    private Pipeline pipeline;
+    private JobPipeline pipeline;
     private JobConsumerLoop loop;
     private Thread loopThread;
     private final List<Thread> executors = new ArrayList<>();
@@ -170,7 +170,7 @@ public final class InferenceWorker implements ManagedService {
         loop = new JobConsumerLoop(consumer, publisher, TopicCatalog.INFERENCE_JOBS.name(), metrics,
                 config.get(WorkerConfig.MAX_IN_FLIGHT), config.get(WorkerConfig.COMMIT_INTERVAL));
 
-        pipeline = new Pipeline(new Pipeline.Parts(records, settings, batcher, loop, cache, new ArtifactStore(config.get(StorageConfig.ARTIFACT_STORE_DIR)),
+        pipeline = new JobPipeline(new JobPipeline.Parts(records, settings, batcher, loop, cache, new ArtifactVerifier(config.get(StorageConfig.ARTIFACT_STORE_DIR)),
                 contentReader, new FileContentStore(config.get(StorageConfig.CONTENT_STORE_DIR)), dicom, metrics,
                 new RetryPolicy(config.get(WorkerConfig.RETRY_MAX_ATTEMPTS), config.get(WorkerConfig.RETRY_INITIAL_BACKOFF),
                         config.get(WorkerConfig.RETRY_MAX_BACKOFF)),

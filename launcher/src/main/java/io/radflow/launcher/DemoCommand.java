@@ -120,7 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("Starting the pipeline (Kafka, schema registry, registry service, trigger, worker)...");
             out.flush();
             DemoReport report;
-            try (Pipeline pipeline = Pipeline.start(connection, DevStack.Options.defaults())) {
+            try (LocalPipeline pipeline = LocalPipeline.start(connection, DevStack.Options.defaults())) {
                 Map<String, String> endpoints = pipeline.endpoints();
                 out.printf("Pipeline up in %.1f s.%n", (System.nanoTime() - t0) / 1e9);
                 out.flush();

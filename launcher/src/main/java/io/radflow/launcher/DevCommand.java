@@ -47,7 +47,7 @@ public final class DevCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ShutdownLatch shutdown = new ShutdownLatch();
         Path home = DevStackState.home();
-        try (Pipeline pipeline = Pipeline.start(connection, new DevStack.Options(dataDir, kafkaPort, schemaRegistryPort))) {
+        try (LocalPipeline pipeline = LocalPipeline.start(connection, new DevStack.Options(dataDir, kafkaPort, schemaRegistryPort))) {
             Map<String, String> endpoints = pipeline.endpoints();
             DevStackState.write(home, endpoints);
             out.println(pipeline.embedded() ? "Radflow dev stack is up." : "Radflow services are up against an external cluster.");

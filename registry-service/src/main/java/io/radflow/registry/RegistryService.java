@@ -14,7 +14,7 @@ import io.radflow.common.metrics.MetricsSetup;
 import io.radflow.content.FileContentStore;
 import io.radflow.content.StorageConfig;
 import io.radflow.registry.api.RegistryHttpServer;
-import io.radflow.registry.artifacts.ArtifactStore;
+import io.radflow.registry.artifacts.ArtifactUploads;
 import io.radflow.registry.auth.ApiKeyService;
 import io.radflow.registry.auth.Secrets;
 import io.radflow.registry.clone.CloneCodeService;
@@ -134,7 +134,7 @@ public final class RegistryService implements ManagedService {
             ApiKeyService keys = new ApiKeyService(view, writer, clock, timeout, adminKey, config.get(RegistryConfig.ADMIN_USER));
             CloneCodeService cloneCodes = new CloneCodeService(view, models, projects, writer, clock, timeout);
             FileContentStore store = new FileContentStore(config.get(StorageConfig.ARTIFACT_STORE_DIR));
-            ArtifactStore artifacts = new ArtifactStore(store, config.get(RegistryConfig.UPLOAD_MAX_BYTES), metrics);
+            ArtifactUploads artifacts = new ArtifactUploads(store, config.get(RegistryConfig.UPLOAD_MAX_BYTES), metrics);
             Path scratch = Files.createDirectories(tempDir.resolve("scratch"));
             ObjectMapper json = new ObjectMapper();
             http = RegistryHttpServer.start(config.get(RegistryConfig.HTTP_HOST), config.get(RegistryConfig.HTTP_PORT),

@@ -5,7 +5,7 @@ import io.radflow.common.error.Reason;
 import io.radflow.schemas.avro.InputType;
 import io.radflow.schemas.avro.ModelVersion;
 import io.radflow.schemas.avro.RuntimeKind;
-import io.radflow.worker.runtime.ArtifactStore;
+import io.radflow.worker.runtime.ArtifactVerifier;
 import io.radflow.worker.runtime.ModelSpec;
 import io.radflow.worker.settings.ResolvedVersion;
 import java.nio.file.Path;
@@ -18,10 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ModelSpecs {
 
-    private final ArtifactStore artifacts;
+    private final ArtifactVerifier artifacts;
     private final Map<ModelVersion, ModelSpec> specs = new ConcurrentHashMap<>();
 
-    ModelSpecs(ArtifactStore artifacts) {
+    ModelSpecs(ArtifactVerifier artifacts) {
         this.artifacts = artifacts;
     }
 

@@ -5,7 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.radflow.registry.RegistryException;
-import io.radflow.registry.artifacts.ArtifactStore;
+import io.radflow.registry.artifacts.ArtifactUploads;
 import io.radflow.registry.auth.AccessPolicy;
 import io.radflow.registry.auth.Caller;
 import io.radflow.registry.clone.CloneCodeService;
@@ -44,11 +44,11 @@ final class ModelRoutes {
     private final HttpSupport http;
     private final ObjectMapper json;
     private final ModelService models;
-    private final ArtifactStore artifacts;
+    private final ArtifactUploads artifacts;
     private final ModelExporter exporter;
     private final CloneCodeService cloneCodes;
 
-    ModelRoutes(HttpSupport http, ObjectMapper json, ModelService models, ArtifactStore artifacts, ModelExporter exporter,
+    ModelRoutes(HttpSupport http, ObjectMapper json, ModelService models, ArtifactUploads artifacts, ModelExporter exporter,
                 CloneCodeService cloneCodes) {
         this.http = http;
         this.json = json;
@@ -163,7 +163,7 @@ final class ModelRoutes {
         ModelSettings model = find(ctx);
         RuntimeKind runtime = models.requireVersionable(caller, model);
         if (ctx.contentLength() > artifacts.maxBytes() + RegistryHttpServer.MULTIPART_OVERHEAD) {
-            throw ArtifactStore.tooLarge(artifacts.maxBytes());
+            throw ArtifactUploads.tooLarge(artifacts.maxBytes());
         }
         VersionDraft draft;
         UploadedFile file = null;
@@ -193,7 +193,7 @@ final class ModelRoutes {
                         + " (and the version's JSON in a 'metadata' part)");
             }
             try (InputStream in = file.content()) {
-                ArtifactStore.Stored stored = artifacts.store(in, file.filename(), model.getFileType());
+                ArtifactUploads.Stored stored = artifacts.store(in, file.filename(), model.getFileType());
                 draft = draft.withArtifact(stored.artifact(), stored.device().orElse(null));
             }
         }
@@ -210,7 +210,7 @@ final class ModelRoutes {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 String message = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
                 if (message.contains("size exceeded") || message.contains("too large")) {
-                    throw ArtifactStore.tooLarge(artifacts.maxBytes());
+                    throw ArtifactUploads.tooLarge(artifacts.maxBytes());
                 }
             }
             throw RegistryException.invalid("cannot read the multipart body: " + e.getMessage());

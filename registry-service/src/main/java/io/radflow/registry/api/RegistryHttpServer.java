@@ -11,7 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.registry.RegistryMetrics;
-import io.radflow.registry.artifacts.ArtifactStore;
+import io.radflow.registry.artifacts.ArtifactUploads;
 import io.radflow.registry.auth.ApiKeyService;
 import io.radflow.registry.clone.CloneCodeService;
 import io.radflow.registry.commands.Enums;
@@ -47,7 +47,7 @@ public final class RegistryHttpServer implements AutoCloseable {
     /** Everything the routes need, built by the service. */
     public record Dependencies(ObjectMapper json, RegistryMetrics metrics, PrometheusMeterRegistry prometheus,
                                BooleanSupplier healthy, ModelService models, ProjectService projects, ApiKeyService keys,
-                               CloneCodeService cloneCodes, ArtifactStore artifacts, ModelExporter exporter, Path scratch) {
+                               CloneCodeService cloneCodes, ArtifactUploads artifacts, ModelExporter exporter, Path scratch) {
     }
 
     private RegistryHttpServer(Javalin app) {

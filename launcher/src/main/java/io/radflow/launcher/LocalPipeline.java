@@ -17,23 +17,23 @@ import org.slf4j.LoggerFactory;
  * embedded stack (unless the options name a cluster) and every service of {@link DevServices},
  * started in order and closed in reverse.
  */
-final class Pipeline implements AutoCloseable {
+final class LocalPipeline implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+    private static final Logger log = LoggerFactory.getLogger(LocalPipeline.class);
 
     private final DevStack stack;
     private final RadflowConfig config;
     private final List<ManagedService> services;
     private final Map<String, String> endpoints;
 
-    private Pipeline(DevStack stack, RadflowConfig config, List<ManagedService> services, Map<String, String> endpoints) {
+    private LocalPipeline(DevStack stack, RadflowConfig config, List<ManagedService> services, Map<String, String> endpoints) {
         this.stack = stack;
         this.config = config;
         this.services = services;
         this.endpoints = endpoints;
     }
 
-    static Pipeline start(ConnectionOptions connection, DevStack.Options stackOptions) throws Exception {
+    static LocalPipeline start(ConnectionOptions connection, DevStack.Options stackOptions) throws Exception {
         DevStack stack = null;
         List<ManagedService> services = new ArrayList<>();
         try {
@@ -50,9 +50,9 @@ final class Pipeline implements AutoCloseable {
                 service.start();
                 service.endpoints().forEach((label, value) -> endpoints.put(service.name() + "." + label, value));
             }
-            return new Pipeline(stack, config, services, endpoints);
+            return new LocalPipeline(stack, config, services, endpoints);
         } catch (Exception | Error e) {
-            new Pipeline(stack, null, services, Map.of()).close();
+            new LocalPipeline(stack, null, services, Map.of()).close();
             throw e;
         }
     }

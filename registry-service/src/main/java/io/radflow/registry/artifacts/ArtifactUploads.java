@@ -21,14 +21,14 @@ import java.util.Optional;
  * checked for its file type, and only then put into the content-addressed artifact store, whose
  * {@code file:} URI and SHA-256 the version records. Bad uploads leave nothing behind.
  */
-public final class ArtifactStore {
+public final class ArtifactUploads {
 
     private final FileContentStore store;
     private final long maxBytes;
     private final RegistryMetrics metrics;
     private final Path scratch;
 
-    public ArtifactStore(FileContentStore store, long maxBytes, RegistryMetrics metrics) {
+    public ArtifactUploads(FileContentStore store, long maxBytes, RegistryMetrics metrics) {
         this.store = store;
         this.maxBytes = maxBytes;
         this.metrics = metrics;

@@ -12,7 +12,7 @@ import io.radflow.worker.failure.RetryPolicy;
 import io.radflow.worker.metrics.WorkerMetrics;
 import io.radflow.worker.postprocess.PredictionFactory;
 import io.radflow.worker.preprocess.DicomImages;
-import io.radflow.worker.runtime.ArtifactStore;
+import io.radflow.worker.runtime.ArtifactVerifier;
 import io.radflow.worker.runtime.ModelCache;
 import io.radflow.worker.settings.ModelSettingsView;
 import java.time.Duration;
@@ -28,13 +28,13 @@ import org.slf4j.LoggerFactory;
  * together. Executor threads call {@link #runBatches()}; the consumer loop feeds
  * {@link #intake()} and calls {@link #cancel} when partitions go away.
  */
-public final class Pipeline implements AutoCloseable {
+public final class JobPipeline implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+    private static final Logger log = LoggerFactory.getLogger(JobPipeline.class);
 
     /** What the pipeline is made of. */
     public record Parts(OutputRecords records, ModelSettingsView settings, DynamicBatcher<QueuedJob> batcher, OutcomeSink sink,
-                        ModelCache cache, ArtifactStore artifacts, ContentReader content, ContentStore derivedStore,
+                        ModelCache cache, ArtifactVerifier artifacts, ContentReader content, ContentStore derivedStore,
                         DicomImages dicom, WorkerMetrics metrics, RetryPolicy retry, Duration modelTimeout,
                         long contentMaxBytes, Duration settingsTimeout, String workerId) {
     }
@@ -44,7 +44,7 @@ public final class Pipeline implements AutoCloseable {
     private final JobIntake intake;
     private final BatchExecutor executor;
 
-    public Pipeline(Parts p) {
+    public JobPipeline(Parts p) {
         this.batcher = p.batcher();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "worker-retry-timer");

@@ -22,11 +22,11 @@ import java.util.Locale;
  * so a worker never loads a model other than the version names. URIs outside the store are
  * refused: settings events cannot make a worker load arbitrary files.
  */
-public final class ArtifactStore {
+public final class ArtifactVerifier {
 
     private final Path root;
 
-    public ArtifactStore(Path root) {
+    public ArtifactVerifier(Path root) {
         try {
             this.root = Files.createDirectories(root).toRealPath();
         } catch (IOException e) {

@@ -13,26 +13,26 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ArtifactStoreTest {
+class ArtifactVerifierTest {
 
     @TempDir
     Path dir;
 
-    private Artifact stored(ArtifactStore store) throws Exception {
+    private Artifact stored(ArtifactVerifier store) throws Exception {
         StoredContent c = new FileContentStore(store.root()).put(Files.writeString(dir.resolve("model.onnx"), "model bytes"));
         return new Artifact(c.uri().toString(), c.sha256(), c.sizeBytes(), "model.onnx");
     }
 
     @Test
     void shouldHandBackAnArtifactWhoseChecksumMatches() throws Exception {
-        ArtifactStore store = new ArtifactStore(dir.resolve("artifacts"));
+        ArtifactVerifier store = new ArtifactVerifier(dir.resolve("artifacts"));
         Artifact a = stored(store);
         assertThat(Files.readString(store.verified(a))).isEqualTo("model bytes");
     }
 
     @Test
     void shouldRefuseAChecksumOrSizeOtherThanTheVersionSays() throws Exception {
-        ArtifactStore store = new ArtifactStore(dir.resolve("artifacts"));
+        ArtifactVerifier store = new ArtifactVerifier(dir.resolve("artifacts"));
         Artifact a = stored(store);
         assertThatThrownBy(() -> store.verified(Artifact.newBuilder(a).setSha256("00".repeat(32)).build()))
                 .isInstanceOfSatisfying(RadflowException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MODEL_LOAD_FAILED))
@@ -42,7 +42,7 @@ class ArtifactStoreTest {
 
     @Test
     void shouldRefuseFilesOutsideTheStoreAndMissingOnes() throws Exception {
-        ArtifactStore store = new ArtifactStore(dir.resolve("artifacts"));
+        ArtifactVerifier store = new ArtifactVerifier(dir.resolve("artifacts"));
         Path outside = Files.writeString(dir.resolve("elsewhere.onnx"), "x");
         assertThatThrownBy(() -> store.verified(new Artifact(outside.toUri().toString(), "00", 1L, "x")))
                 .hasMessageContaining("outside the artifact store");
