@@ -1,9 +1,9 @@
 package io.radflow.trigger;
 
-import static io.radflow.trigger.Events.instance;
-import static io.radflow.trigger.Events.model;
-import static io.radflow.trigger.Events.seriesMarker;
-import static io.radflow.trigger.Events.studyMarker;
+import static io.radflow.testsupport.Events.instance;
+import static io.radflow.testsupport.Events.model;
+import static io.radflow.testsupport.Events.seriesMarker;
+import static io.radflow.testsupport.Events.studyMarker;
 import static io.radflow.trigger.TriggerTestDriver.START;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,7 @@ import io.radflow.schemas.avro.JobInstance;
 import io.radflow.schemas.avro.JobTrigger;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.Scope;
+import io.radflow.testsupport.Events;
 import io.radflow.trigger.job.JobIds;
 import java.nio.file.Path;
 import java.time.Duration;

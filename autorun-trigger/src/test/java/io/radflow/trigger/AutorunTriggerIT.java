@@ -7,6 +7,7 @@ import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.Scope;
+import io.radflow.testsupport.Events;
 import io.radflow.testsupport.TopicReader;
 import io.radflow.trigger.UploadTree.Completion;
 import io.radflow.trigger.UploadTree.ExpectedJob;

@@ -1,7 +1,7 @@
 package io.radflow.trigger;
 
-import static io.radflow.trigger.Events.instance;
-import static io.radflow.trigger.Events.model;
+import static io.radflow.testsupport.Events.instance;
+import static io.radflow.testsupport.Events.model;
 import static io.radflow.trigger.TriggerTestDriver.START;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,7 @@ import io.radflow.schemas.DeadLetterHeaders;
 import io.radflow.schemas.avro.DataUploaded;
 import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.Scope;
+import io.radflow.testsupport.Events;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package io.radflow.trigger;
 
-import static io.radflow.trigger.Events.describe;
-import static io.radflow.trigger.Events.instance;
-import static io.radflow.trigger.Events.model;
-import static io.radflow.trigger.Events.routed;
-import static io.radflow.trigger.Events.seriesMarker;
-import static io.radflow.trigger.Events.studyMarker;
+import static io.radflow.testsupport.Events.describe;
+import static io.radflow.testsupport.Events.instance;
+import static io.radflow.testsupport.Events.model;
+import static io.radflow.testsupport.Events.routed;
+import static io.radflow.testsupport.Events.seriesMarker;
+import static io.radflow.testsupport.Events.studyMarker;
 import static io.radflow.trigger.TriggerTestDriver.START;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -8,6 +8,7 @@ import io.radflow.schemas.TopicProvisioner;
 import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.ModelSettings;
+import io.radflow.testsupport.Events;
 import io.radflow.testsupport.TestStack;
 import io.radflow.testsupport.TopicReader;
 import java.net.URI;

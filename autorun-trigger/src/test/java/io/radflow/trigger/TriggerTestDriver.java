@@ -1,6 +1,7 @@
 package io.radflow.trigger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.radflow.schemaregistry.InMemorySchemaRegistryClient;
 import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.InferenceJob;
@@ -8,6 +9,7 @@ import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ProjectSettings;
 import io.radflow.common.config.ConfigSource;
 import io.radflow.common.config.RadflowConfig;
+import io.radflow.testsupport.Events;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

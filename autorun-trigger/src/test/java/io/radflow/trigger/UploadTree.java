@@ -3,6 +3,7 @@ package io.radflow.trigger;
 import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.JobTrigger;
 import io.radflow.schemas.avro.Scope;
+import io.radflow.testsupport.Events;
 import io.radflow.trigger.job.JobIds;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.Scope;
-import io.radflow.trigger.Events;
+import io.radflow.testsupport.Events;
 import io.radflow.trigger.TriggerMetrics;
 import io.radflow.trigger.TriggerSettings;
 import io.radflow.trigger.TriggerStores;

@@ -7,7 +7,7 @@ import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.RoutingRules;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.schemas.routing.InstanceRouting;
-import io.radflow.trigger.Events;
+import io.radflow.testsupport.Events;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.Scope;
-import io.radflow.trigger.Events;
+import io.radflow.testsupport.Events;
 import io.radflow.trigger.TriggerMetrics;
 import io.radflow.trigger.TriggerStores;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.radflow.common.error.Reason;
 import io.radflow.schemas.avro.DataUploaded;
 import io.radflow.schemas.avro.DatasetUploadEvent;
-import io.radflow.trigger.Events;
+import io.radflow.testsupport.Events;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

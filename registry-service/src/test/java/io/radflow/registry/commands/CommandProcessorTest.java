@@ -8,6 +8,7 @@ import io.radflow.registry.RegistryMetrics;
 import io.radflow.registry.RegistryTopology;
 import io.radflow.registry.view.ViewStores;
 import io.radflow.registry.view.ViewUpdates;
+import io.radflow.schemaregistry.InMemorySchemaRegistryClient;
 import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.schemas.TopicCatalog;
 import io.radflow.schemas.avro.CommandOutcome;
@@ -55,7 +56,7 @@ class CommandProcessorTest {
 
     @BeforeEach
     void start() {
-        TopicSerdes serdes = new TopicSerdes(new InMemorySchemaRegistry(), true);
+        TopicSerdes serdes = new TopicSerdes(new InMemorySchemaRegistryClient(), true);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "registry-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

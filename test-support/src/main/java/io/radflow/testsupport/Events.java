@@ -1,4 +1,4 @@
-package io.radflow.trigger;
+package io.radflow.testsupport;
 
 import io.radflow.schemas.avro.Batching;
 import io.radflow.schemas.avro.CompletionLevel;
@@ -20,7 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-/** Builders of the events the trigger consumes, with the fields tests vary as parameters. */
+/**
+ * Builders of upload and settings events with the fields tests vary as parameters (project, UIDs,
+ * scope, time). {@link SampleEvents} holds the fully populated examples for round-trip tests.
+ */
 public final class Events {
 
     private Events() {

@@ -1,11 +1,6 @@
-package io.radflow.trigger;
+package io.radflow.schemaregistry;
 
 import io.radflow.common.error.Reason;
-import io.radflow.schemaregistry.CompatibilityLevel;
-import io.radflow.schemaregistry.CompatibilityResult;
-import io.radflow.schemaregistry.RegisteredSchema;
-import io.radflow.schemaregistry.SchemaRegistryClient;
-import io.radflow.schemaregistry.SchemaRegistryException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,11 +9,13 @@ import org.apache.avro.Schema;
 
 /**
  * A schema registry held in memory, for TopologyTestDriver unit tests only (integration tests use
- * the real Apicurio Registry). It keeps the behaviour the serdes depend on: ids are global and
+ * the real Apicurio Registry); the one every module's unit tests share. It lives beside the client
+ * interface rather than in test-support because this module's own tests depend on test-support
+ * (after Confluent's MockSchemaRegistryClient, which ships with its client). It keeps the behaviour the serdes depend on: ids are global and
  * assigned by schema content, registering is idempotent, and an unknown id is an error, so the
  * real serializer and deserializer run unchanged over it.
  */
-final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
+public final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
 
     private final Map<String, Integer> idsByCanonicalSchema = new HashMap<>();
     private final Map<Integer, Schema> schemasById = new HashMap<>();
