@@ -139,3 +139,24 @@ def test_should_report_a_failed_start_with_its_stage_and_traceback(tmp_path, dep
     finally:
         process.kill()
         process.wait()
+
+
+@pytest.mark.parametrize("device_type, gpu, device, visible", [
+    ("gpu", "1", "gpu", "1"),
+    ("gpu", "none", "cpu", ""),  # a GPU package on a CPU worker runs without a visible GPU
+    ("cpu", "1", "cpu", ""),  # a CPU package never sees a GPU, as on MD.ai
+])
+def test_should_show_a_gpu_only_to_gpu_packages_on_gpu_workers(tmp_path, device_type, gpu, device, visible):
+    deploy = ("import os\n\nclass MDAIModel:\n    def predict(self, data):\n"
+              "        return [{'type': 'NONE', 'study_uid': '1', 'note': os.environ['CUDA_VISIBLE_DEVICES']}]\n")
+    root = make_package(tmp_path / "pkg", deploy, "")
+    (root / ".mdai" / "config.yaml").write_text("device_type: %s\n" % device_type)
+    process = start(root, tmp_path, gpu)
+    try:
+        hello = protocol.read_message(process.stdout)
+        assert (hello["device_type"], hello["requested_device_type"]) == (device, device_type)
+        result = call(process, {"kind": "predict", "grouped": False, "data": {"files": []}})
+        assert result["units"][0]["outputs"][0]["note"] == visible
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
