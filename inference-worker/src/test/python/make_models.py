@@ -19,6 +19,7 @@ import base64
 import hashlib
 import json
 import os
+import shutil
 import sys
 
 import numpy as np
@@ -30,7 +31,8 @@ from onnx import TensorProto, helper, numpy_helper
 ROOT = os.path.dirname(os.path.abspath(__file__))
 MODULE = os.path.normpath(os.path.join(ROOT, "..", "..", ".."))
 TEST_MODELS = os.path.join(MODULE, "src", "test", "resources", "models")
-MAIN_MODELS = os.path.join(MODULE, "src", "main", "resources", "io", "radflow", "worker", "bench")
+# The worker benchmark runs the same classifier: the bench module keeps a copy.
+BENCH_MODELS = os.path.join(MODULE, "..", "bench", "src", "main", "resources", "io", "radflow", "bench", "worker")
 DICOM_DIR = "/usr/lib/python3/dist-packages/pydicom/data/test_files"
 
 OPSET = 13
@@ -325,10 +327,10 @@ def sha256(path):
 
 def main():
     os.makedirs(TEST_MODELS, exist_ok=True)
-    os.makedirs(MAIN_MODELS, exist_ok=True)
     size = 224
     p2 = classifier_params(2)
-    save(classifier_model(p2, size, "classifier"), os.path.join(MAIN_MODELS, "classifier.onnx"))
+    save(classifier_model(p2, size, "classifier"), os.path.join(TEST_MODELS, "classifier.onnx"))
+    shutil.copyfile(os.path.join(TEST_MODELS, "classifier.onnx"), os.path.join(BENCH_MODELS, "classifier.onnx"))
     save(pooled_classifier_model(3, "classifier-3class"), os.path.join(TEST_MODELS, "classifier-3class.onnx"))
     save(segmenter_model(), os.path.join(TEST_MODELS, "segmenter.onnx"))
     save(failing_model(), os.path.join(TEST_MODELS, "failing.onnx"))

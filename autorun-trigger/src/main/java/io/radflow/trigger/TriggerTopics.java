@@ -9,7 +9,7 @@ import io.radflow.schemas.avro.ProjectSettings;
 import java.util.List;
 
 /**
- * The topics the trigger reads and writes. Production uses the catalog's; tests and the benchmark
+ * The topics the trigger reads and writes. Production uses the catalog's; tests and measurements
  * use copies with a suffix (same types and layout) so runs on one broker do not see each other.
  */
 public record TriggerTopics(Topic<String, DatasetUploadEvent> uploads, Topic<String, ModelSettings> modelSettings,

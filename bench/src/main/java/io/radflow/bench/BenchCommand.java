@@ -1,5 +1,12 @@
-package io.radflow.launcher;
+package io.radflow.bench;
 
+import io.radflow.bench.python.PythonBenchCommand;
+import io.radflow.bench.trigger.TriggerBenchCommand;
+import io.radflow.bench.worker.WorkerBenchCommand;
+import io.radflow.common.config.ConfigException;
+import io.radflow.common.error.RadflowException;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -7,12 +14,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ./radflow bench}: benchmarks that print each figure beside its baseline, measured in
- * the same run on the same machine, and the ratio. Each component adds its benchmark here.
+ * the same run on the same machine, and the ratio. Each component adds its benchmark here. The
+ * {@code radflow} script runs this module's {@link #main} for {@code ./radflow bench ...}, so the
+ * production launcher carries no benchmark code.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, version = "radflow 0.1.0",
         description = "Benchmarks: each prints Radflow's figure beside a baseline measured in the same run, and the ratio.",
         subcommands = {WorkerBenchCommand.class, TriggerBenchCommand.class, PythonBenchCommand.class})
 public final class BenchCommand implements Runnable {
+
+    /** Exit code for invalid configuration or usage, as {@code ./radflow}'s. */
+    static final int EXIT_BAD_CONFIG = 2;
 
     @Spec
     CommandSpec spec;
@@ -20,5 +32,29 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "Name a benchmark; see ./radflow bench --help");
+    }
+
+    public static void main(String[] args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code ./radflow bench} parses it, with {@code ./radflow}'s exit codes. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setCommandName("radflow bench");
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException ce) {
+                cmd.getErr().println(cmd.getColorScheme().errorText(ce.getMessage()));
+                return EXIT_BAD_CONFIG;
+            }
+            if (e instanceof RadflowException re) {
+                cmd.getErr().println(cmd.getColorScheme().errorText("radflow: " + re.reason() + ": " + re.getMessage()));
+                return 1;
+            }
+            throw e;
+        });
+        return cli;
     }
 }

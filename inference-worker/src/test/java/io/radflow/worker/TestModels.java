@@ -46,7 +46,7 @@ public final class TestModels {
 
     /** A model file copied out of the classpath into {@code dir}. */
     public static Path model(String name, Path dir) throws IOException {
-        String resource = name.equals("classifier.onnx") ? "/io/radflow/worker/bench/classifier.onnx" : "/models/" + name;
+        String resource = "/models/" + name;
         Path target = dir.resolve(name);
         try (InputStream in = TestModels.class.getResourceAsStream(resource)) {
             assertThat(in).as("model resource " + resource).isNotNull();

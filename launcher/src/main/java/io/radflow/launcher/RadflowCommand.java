@@ -23,7 +23,6 @@ import picocli.CommandLine.Spec;
             TopicsCommand.class,
             ConfigCommand.class,
             DicomCommand.class,
-            BenchCommand.class,
             UploadCommand.class,
             OrthancBridgeCommand.class,
             InferenceWorkerCommand.class,

@@ -22,7 +22,7 @@ class ReadmeTest {
     static final int MAX_LINES = 250;
 
     /** The documents that sections of the README moved to: each must stay reachable from it. */
-    static final List<String> MOVED = List.of("docs/configuration.md", "docs/troubleshooting.md", "docs/benchmarks.md",
+    static final List<String> MOVED = List.of("docs/configuration.md", "docs/troubleshooting.md", "bench/README.md",
             "deploy/README.md", "registry-service/README.md", "autorun-trigger/DESIGN.md", "inference-worker/DESIGN.md");
 
     private static final Pattern RELATIVE_LINK = Pattern.compile("\\]\\((?!https?:|#|mailto:)([^)#\\s]+)(#[^)\\s]*)?\\)");

@@ -1,4 +1,4 @@
-package io.radflow.worker.runtime.mdai.bench;
+package io.radflow.bench.python;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -235,7 +235,7 @@ public final class PythonBench {
     /** CPU time of this JVM's MD.ai runner processes (the benchmark loads one). */
     private static double runnerCpuSeconds() {
         return ProcessHandle.current().descendants()
-                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("radflow_mdai_runner.py")).orElse(false))
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("radflow_mdai_runner")).orElse(false))
                 .mapToDouble(PythonBench::cpuSeconds).sum();
     }
 

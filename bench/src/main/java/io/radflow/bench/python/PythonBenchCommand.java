@@ -1,4 +1,4 @@
-package io.radflow.launcher;
+package io.radflow.bench.python;
 
 import io.radflow.common.cli.ConnectionOptions;
 import io.radflow.common.config.RadflowConfig;
@@ -6,7 +6,6 @@ import io.radflow.content.StorageConfig;
 import io.radflow.devstack.DevStack;
 import io.radflow.worker.WorkerConfig;
 import io.radflow.worker.runtime.mdai.MdaiConfig;
-import io.radflow.worker.runtime.mdai.bench.PythonBench;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.radflow.trigger.bench;
+package io.radflow.bench.trigger;
 
 import io.radflow.schemas.avro.DataUploaded;
 import io.radflow.schemas.avro.DatasetUploadEvent;

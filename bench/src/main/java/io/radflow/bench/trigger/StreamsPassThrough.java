@@ -1,4 +1,4 @@
-package io.radflow.trigger.bench;
+package io.radflow.bench.trigger;
 
 import io.radflow.common.kafka.StreamsExceptionHandling;
 import io.radflow.trigger.TriggerStreamsConfig;

@@ -1,4 +1,4 @@
-package io.radflow.trigger.bench;
+package io.radflow.bench.trigger;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

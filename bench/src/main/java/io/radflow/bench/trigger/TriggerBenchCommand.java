@@ -1,10 +1,9 @@
-package io.radflow.launcher;
+package io.radflow.bench.trigger;
 
 import io.radflow.common.cli.ConnectionOptions;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.devstack.DevStack;
-import io.radflow.trigger.bench.TriggerBenchmark;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package io.radflow.worker.bench;
+package io.radflow.bench.worker;
 
 import io.radflow.pixels.CodecSettings;
 import java.nio.file.Path;

@@ -1,10 +1,9 @@
-package io.radflow.launcher;
+package io.radflow.bench.worker;
 
 import io.radflow.common.cli.ConnectionOptions;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.devstack.DevStack;
-import io.radflow.worker.bench.WorkerBenchmark;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.radflow.worker.bench;
+package io.radflow.bench.worker;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -85,7 +85,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class WorkerBenchmark {
 
     /** The bundled model: a small CNN (3 conv layers, 1x224x224 input, ~94M multiply-adds per image). */
-    public static final String MODEL_RESOURCE = "/io/radflow/worker/bench/classifier.onnx";
+    public static final String MODEL_RESOURCE = "/io/radflow/bench/worker/classifier.onnx";
 
     /**
      * What to measure.

@@ -1,10 +1,8 @@
-package io.radflow.trigger;
+package io.radflow.bench.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.radflow.testsupport.TestStack;
-import io.radflow.trigger.bench.ThreadTimeSplit;
-import io.radflow.trigger.bench.TriggerBenchmark;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -56,7 +56,7 @@ public final class Directories {
     }
 
     /**
-     * {@link #delete} for scratch space (temporary directories of a stack, a benchmark, a demo): a
+     * {@link #delete} for scratch space (temporary directories of a stack, a measurement, a demo): a
      * leftover under the OS temp folder is not worth failing a shutdown for.
      *
      * @return false when something was left behind

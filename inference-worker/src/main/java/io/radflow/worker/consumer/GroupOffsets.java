@@ -13,7 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Sets a consumer group's committed offsets to the current end of a topic, so a new group starts
- * with what arrives from now on instead of the topic's history (benchmarks, tests sharing a
+ * with what arrives from now on instead of the topic's history (throughput measurements, tests sharing a
  * topic). The group must have no active members.
  */
 public final class GroupOffsets {
