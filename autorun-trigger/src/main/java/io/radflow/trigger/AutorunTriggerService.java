@@ -7,7 +7,6 @@ import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.common.io.Directories;
-import io.radflow.common.kafka.KafkaClientProperties;
 import io.radflow.common.lifecycle.ManagedService;
 import io.radflow.common.metrics.MetricsEndpoint;
 import io.radflow.common.metrics.MetricsSetup;
@@ -25,7 +24,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -80,10 +78,7 @@ public final class AutorunTriggerService implements ManagedService {
         registryClient = new HttpSchemaRegistryClient(SchemaRegistrySettings.from(config));
         meterRegistry = MetricsSetup.prometheusRegistry(name());
         TriggerMetrics metrics = new TriggerMetrics(meterRegistry);
-        try (Admin admin = Admin.create(KafkaClientProperties.base(config))) {
-            // Replication factor -1: the broker's default. Existing topics are left as they are.
-            TopicProvisioner.ensure(admin, topics.all(), (short) -1);
-        }
+        TopicProvisioner.prepare(config, topics.all());
         Path stateDir = config.find(TriggerConfig.STATE_DIR).orElse(null);
         if (stateDir == null) {
             temporaryStateDir = Files.createTempDirectory("radflow-trigger-");

@@ -56,10 +56,15 @@ final class TriggerItHarness implements AutoCloseable {
 
     /** The same configuration as key=value pairs, connection included (for a trigger in another JVM). */
     Map<String, String> configValues(Path stateDir, Map<String, String> extra) {
+        return configValues(stack, "it-trigger-" + run, stateDir, extra);
+    }
+
+    /** A trigger's configuration against {@code stack}, for tests that bring their own topics. */
+    static Map<String, String> configValues(TestStack stack, String applicationId, Path stateDir, Map<String, String> extra) {
         Map<String, String> values = new HashMap<>();
         values.put("kafka.bootstrap.servers", stack.bootstrapServers());
         values.put("schema.registry.url", stack.schemaRegistryUrl());
-        values.put(TriggerConfig.APPLICATION_ID.name(), "it-trigger-" + run);
+        values.put(TriggerConfig.APPLICATION_ID.name(), applicationId);
         values.put(TriggerConfig.STATE_DIR.name(), stateDir.toString());
         values.put("metrics.port", "-1");
         values.putAll(extra);

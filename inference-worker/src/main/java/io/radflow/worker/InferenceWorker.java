@@ -19,6 +19,7 @@ import io.radflow.schemaregistry.HttpSchemaRegistryClient;
 import io.radflow.schemaregistry.SchemaRegistrySettings;
 import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.schemas.TopicCatalog;
+import io.radflow.schemas.TopicProvisioner;
 import io.radflow.worker.batching.DynamicBatcher;
 import io.radflow.worker.consumer.JobConsumerLoop;
 import io.radflow.worker.consumer.OutputRecords;
@@ -127,6 +128,8 @@ public final class InferenceWorker implements ManagedService {
         if (started || closed) {
             throw new IllegalStateException("a worker starts once");
         }
+        TopicProvisioner.prepare(config, List.of(TopicCatalog.INFERENCE_JOBS, TopicCatalog.MODEL_SETTINGS, TopicCatalog.PREDICTIONS,
+                TopicCatalog.JOB_STATUS, TopicCatalog.INFERENCE_JOBS_DLQ));
         WorkerMetrics metrics = new WorkerMetrics(meterRegistry);
         registryClient = new HttpSchemaRegistryClient(SchemaRegistrySettings.from(config));
         TopicSerdes serdes = TopicSerdes.from(registryClient, config);

@@ -10,6 +10,7 @@ import io.radflow.ingestion.OrthancClient.Change;
 import io.radflow.ingestion.OrthancClient.ChangesPage;
 import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.schemas.TopicCatalog;
+import io.radflow.schemas.TopicProvisioner;
 import io.radflow.schemas.avro.DatasetUploadEvent;
 import java.net.URI;
 import java.time.Clock;
@@ -95,6 +96,7 @@ public final class OrthancBridge implements ManagedService {
         if (thread != null) {
             return;
         }
+        TopicProvisioner.prepare(config, List.of(TopicCatalog.DATASET_UPLOADS, TopicCatalog.INGESTION_CURSORS));
         serdes = IngestionKafka.serdes(config);
         cursors = new CursorStore(config, serdes, sourceId, Clock.systemUTC());
         running = true;

@@ -8,6 +8,8 @@ import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.error.RadflowException;
 import io.radflow.content.FileContentStore;
 import io.radflow.content.StorageConfig;
+import io.radflow.schemas.TopicCatalog;
+import io.radflow.schemas.TopicProvisioner;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -73,6 +75,7 @@ public final class UploadCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         RadflowConfig config = connection.load(DEFINITION);
+        TopicProvisioner.prepare(config, List.of(TopicCatalog.DATASET_UPLOADS));
         UploadEvents events = new UploadEvents("uploader", project, dataset, Clock.systemUTC());
         FileContentStore store = new FileContentStore(config.get(StorageConfig.CONTENT_STORE_DIR));
         UploadSummary summary;

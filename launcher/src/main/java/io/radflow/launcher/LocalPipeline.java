@@ -41,6 +41,8 @@ final class LocalPipeline implements AutoCloseable {
                 stack = DevStack.start(stackOptions);
                 connection.useDevStack(stack.bootstrapServers(), stack.schemaRegistryUrl());
             }
+            // dev and demo own their topics (on a cluster they are pointed at, too); a setting or env var may still say no.
+            connection.defaultTo(CommonConfig.TOPICS_CREATE.name(), "true");
             RadflowConfig config = connection.load(DevServices.DEFINITION);
             Map<String, String> endpoints = new LinkedHashMap<>();
             endpoints.put(CommonConfig.KAFKA_BOOTSTRAP_SERVERS.name(), config.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS));

@@ -45,7 +45,6 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -99,9 +98,7 @@ public final class RegistryService implements ManagedService {
     public void start() throws Exception {
         try {
             tempDir = Files.createTempDirectory("radflow-registry-");
-            try (Admin admin = Admin.create(KafkaClientProperties.base(config))) {
-                TopicProvisioner.ensure(admin, TOPICS, (short) -1);
-            }
+            TopicProvisioner.prepare(config, TOPICS);
             HttpSchemaRegistryClient schemaRegistry = new HttpSchemaRegistryClient(SchemaRegistrySettings.from(config));
             resources.add(schemaRegistry);
             TopicSerdes serdes = TopicSerdes.from(schemaRegistry, config);

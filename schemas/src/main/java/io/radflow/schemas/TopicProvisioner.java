@@ -1,5 +1,10 @@
 package io.radflow.schemas;
 
+import io.radflow.common.config.CommonConfig;
+import io.radflow.common.config.RadflowConfig;
+import io.radflow.common.error.RadflowException;
+import io.radflow.common.error.Reason;
+import io.radflow.common.kafka.KafkaClientProperties;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the catalog's topics that a cluster lacks. Existing topics are left alone (a production
+ * Creates the catalog's topics that a cluster lacks, or, where services must not create topics
+ * ({@code topics.create} off), checks that they exist. Existing topics are left alone (a production
  * cluster may have more partitions on purpose); fewer partitions than the catalog asks for is
  * logged because it caps consumer parallelism.
  */
@@ -29,6 +35,48 @@ public final class TopicProvisioner {
     private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
 
     private TopicProvisioner() {
+    }
+
+    /**
+     * What a service does with its topics at start-up: creates the missing ones when
+     * {@link CommonConfig#TOPICS_CREATE} is on, otherwise only checks that all exist.
+     *
+     * @throws RadflowException BAD_CONFIG naming the missing topics and the setting
+     */
+    public static void prepare(RadflowConfig config, Collection<Topic<?, ?>> topics) {
+        try (Admin admin = Admin.create(KafkaClientProperties.base(config))) {
+            prepare(admin, topics, config);
+        }
+    }
+
+    /** {@link #prepare(RadflowConfig, Collection)} with an admin client of the caller's. */
+    public static void prepare(Admin admin, Collection<Topic<?, ?>> topics, RadflowConfig config) {
+        if (config.get(CommonConfig.TOPICS_CREATE)) {
+            // Replication factor -1: the broker's default. Existing topics are left as they are.
+            ensure(admin, topics, (short) -1);
+        } else {
+            requireExisting(admin, topics);
+        }
+    }
+
+    /** @throws RadflowException BAD_CONFIG naming the topics the cluster lacks */
+    public static void requireExisting(Admin admin, Collection<Topic<?, ?>> topics) {
+        Set<String> existing;
+        try {
+            existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list the cluster's topics: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing topics", e);
+        }
+        List<String> missing = topics.stream().map(Topic::name).filter(n -> !existing.contains(n)).distinct().sorted().toList();
+        if (!missing.isEmpty()) {
+            String key = CommonConfig.TOPICS_CREATE.name();
+            throw new RadflowException(Reason.BAD_CONFIG, "missing topic" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
+                    + ": create " + (missing.size() == 1 ? "it" : "them") + " (./radflow topics create, or the cluster's own tooling), or set "
+                    + key + "=true (" + CommonConfig.TOPICS_CREATE.envName() + "=true) to let services create missing topics");
+        }
     }
 
     /** @return the names of the topics that were created */

@@ -30,6 +30,9 @@ public final class CommonConfig {
     public static final ConfigKey<Integer> METRICS_PORT = ConfigKey.of("metrics.port", ConfigType.INT, 0,
             Validator.between(-1, 65535), "Port of the Prometheus scrape endpoint (/metrics, /health); 0 picks a free port, -1 disables it.");
 
+    public static final ConfigKey<Boolean> TOPICS_CREATE = ConfigKey.of("topics.create", ConfigType.BOOLEAN, false,
+            "Create the topics a service uses when the cluster lacks them (on in ./radflow dev and ./radflow demo). Off: a service checks at start that its topics exist and stops, naming the missing ones, so clusters whose topics are managed elsewhere (Strimzi, ACLs, ./radflow topics) are left alone.");
+
     /** Settings under this prefix go to every Kafka client unchanged, e.g. kafka.client.security.protocol=SASL_SSL. */
     public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 
@@ -39,6 +42,6 @@ public final class CommonConfig {
 
     public static final ConfigDefinition DEFINITION = new ConfigDefinition("common",
             List.of(KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_BASIC_AUTH,
-                    SCHEMA_REGISTRY_AUTO_REGISTER, SCHEMA_REGISTRY_TIMEOUT, METRICS_PORT),
+                    SCHEMA_REGISTRY_AUTO_REGISTER, SCHEMA_REGISTRY_TIMEOUT, METRICS_PORT, TOPICS_CREATE),
             List.of(KAFKA_CLIENT_PREFIX));
 }
