@@ -212,7 +212,10 @@ final class CodecProcess {
         return fate != null ? fate : "ended (" + exitDescription() + ")";
     }
 
-    /** Kills the process, recording {@code fate} unless an earlier one was recorded. */
+    /**
+     * Kills the process, recording {@code fate} unless an earlier one was recorded, and waits (briefly:
+     * SIGKILL is not ignored) until it is gone, so no caller sees a killed process still running.
+     */
     void kill(String fate) {
         synchronized (this) {
             if (this.fate == null) {
@@ -220,6 +223,11 @@ final class CodecProcess {
             }
         }
         process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Ends the process: closing its stdin lets it exit by itself; it is killed if it does not at once. */
