@@ -3,8 +3,7 @@ package io.radflow.bench;
 import io.radflow.bench.python.PythonBenchCommand;
 import io.radflow.bench.trigger.TriggerBenchCommand;
 import io.radflow.bench.worker.WorkerBenchCommand;
-import io.radflow.common.config.ConfigException;
-import io.radflow.common.error.RadflowException;
+import io.radflow.common.cli.CommandErrors;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +23,7 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Runnable {
 
     /** Exit code for invalid configuration or usage, as {@code ./radflow}'s. */
-    static final int EXIT_BAD_CONFIG = 2;
+    static final int EXIT_BAD_CONFIG = CommandErrors.EXIT_BAD_CONFIG;
 
     @Spec
     CommandSpec spec;
@@ -44,17 +43,6 @@ public final class BenchCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new BenchCommand());
         cli.setCommandName("radflow bench");
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ConfigException ce) {
-                cmd.getErr().println(cmd.getColorScheme().errorText(ce.getMessage()));
-                return EXIT_BAD_CONFIG;
-            }
-            if (e instanceof RadflowException re) {
-                cmd.getErr().println(cmd.getColorScheme().errorText("radflow: " + re.reason() + ": " + re.getMessage()));
-                return 1;
-            }
-            throw e;
-        });
-        return cli;
+        return CommandErrors.handled(cli);
     }
 }

@@ -1,7 +1,6 @@
 package io.radflow.launcher;
 
-import io.radflow.common.config.ConfigException;
-import io.radflow.common.error.RadflowException;
+import io.radflow.common.cli.CommandErrors;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 
@@ -9,7 +8,7 @@ import picocli.CommandLine;
 public final class Main {
 
     /** Exit code for invalid configuration or usage. */
-    static final int EXIT_BAD_CONFIG = 2;
+    static final int EXIT_BAD_CONFIG = CommandErrors.EXIT_BAD_CONFIG;
 
     private Main() {
     }
@@ -21,18 +20,6 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new RadflowCommand());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ConfigException ce) {
-                cmd.getErr().println(cmd.getColorScheme().errorText(ce.getMessage()));
-                return EXIT_BAD_CONFIG;
-            }
-            if (e instanceof RadflowException re) {
-                cmd.getErr().println(cmd.getColorScheme().errorText("radflow: " + re.reason() + ": " + re.getMessage()));
-                return 1;
-            }
-            throw e;
-        });
-        return cli;
+        return CommandErrors.handled(new CommandLine(new RadflowCommand()));
     }
 }
