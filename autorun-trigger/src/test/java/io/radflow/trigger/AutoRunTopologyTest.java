@@ -17,41 +17,16 @@ import io.radflow.testsupport.Events;
 import io.radflow.trigger.job.JobIds;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The completeness, revision, dedupe and settings rules of the trigger, through its real topology. */
-class AutoRunTopologyTest {
+class AutoRunTopologyTest extends TriggerTopologyTest {
 
-    static final String P = "project-1";
     static final String STUDY = "1.2.840.1";
     static final String SERIES = "1.2.840.1.1";
-    static final Instant BEFORE = START.minus(Duration.ofHours(1));
-
-    @TempDir
-    Path state;
-
-    TriggerTestDriver t;
-
-    @BeforeEach
-    void start() {
-        t = new TriggerTestDriver(state);
-        t.project(P);
-    }
-
-    @AfterEach
-    void stop() {
-        t.close();
-    }
-
-    static Instant at(int seconds) {
-        return START.plusSeconds(seconds);
-    }
 
     static DatasetUploadEvent inst(String series, int n) {
         return instance(P, STUDY, series, series + "." + n, n, at(n));

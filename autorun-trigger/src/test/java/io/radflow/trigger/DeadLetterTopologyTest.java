@@ -11,39 +11,22 @@ import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.testsupport.Events;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every kind of bad upload lands on the dead-letter topic byte for byte, with reason headers; the trigger keeps going. */
-class DeadLetterTopologyTest {
+class DeadLetterTopologyTest extends TriggerTopologyTest {
 
-    static final String P = "project-1";
     static final String STUDY = "1.2.840.7";
 
-    @TempDir
-    Path state;
-
-    TriggerTestDriver t;
-
     @BeforeEach
-    void start() {
-        t = new TriggerTestDriver(state);
-        t.project(P);
-        t.model(model("m-inst", P, Scope.INSTANCE, START.minus(Duration.ofHours(1))));
-    }
-
-    @AfterEach
-    void stop() {
-        t.close();
+    void registerAnInstanceModel() {
+        t.model(model("m-inst", P, Scope.INSTANCE, BEFORE));
     }
 
     private DatasetUploadEvent valid(String sop) {

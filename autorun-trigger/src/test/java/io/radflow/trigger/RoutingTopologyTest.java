@@ -26,9 +26,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.apache.avro.Schema;
@@ -38,44 +36,19 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a version takes: objects without pixels never, and only the images its routing rules accept,
  * in instance jobs and in series and study jobs alike; what it leaves out still completes groups.
  */
-class RoutingTopologyTest {
+class RoutingTopologyTest extends TriggerTopologyTest {
 
-    static final String P = "project-1";
     static final String STUDY = "1.2.840.9";
     static final String CT_SERIES = STUDY + ".1";
     static final String SR_SERIES = STUDY + ".2";
     static final String MR_SERIES = STUDY + ".3";
-    static final Instant BEFORE = START.minus(Duration.ofHours(1));
     static final String ENHANCED_CT = "1.2.840.10008.5.1.4.1.1.2.1";
-
-    @TempDir
-    Path state;
-
-    TriggerTestDriver t;
-
-    @BeforeEach
-    void start() {
-        t = new TriggerTestDriver(state);
-        t.project(P);
-    }
-
-    @AfterEach
-    void stop() {
-        t.close();
-    }
-
-    static Instant at(int seconds) {
-        return START.plusSeconds(seconds);
-    }
 
     /** An image of the series, as today's publishers describe it. */
     static DatasetUploadEvent image(String series, int n, String modality) {
