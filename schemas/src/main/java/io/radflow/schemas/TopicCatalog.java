@@ -12,6 +12,7 @@ import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.ProjectSettings;
 import io.radflow.schemas.avro.RegistryCommand;
+import io.radflow.schemas.avro.ReplayedDeadLetter;
 import io.radflow.schemas.Topic.Cleanup;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +64,10 @@ public final class TopicCatalog {
             byte[].class, byte[].class, 1, Cleanup.DELETE, KEEP_DEFAULT,
             "Upload events the trigger could not use, byte for byte as consumed, with reason headers.");
 
+    public static final Topic<String, ReplayedDeadLetter> DEAD_LETTER_REPLAYS = new Topic<>("dead-letter-replays",
+            String.class, ReplayedDeadLetter.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
+            "<dead-letter topic>/<partition>/<offset> -> ReplayedDeadLetter: that dead letter was published again (./radflow dlq replay), so it never is twice.");
+
     public static final Topic<String, IngestionCursor> INGESTION_CURSORS = new Topic<>("ingestion-cursors",
             String.class, IngestionCursor.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
             "Source id -> how far that source (an Orthanc bridge) has published; committed in the same transaction as its events.");
@@ -85,7 +90,7 @@ public final class TopicCatalog {
             "SHA-256 of a clone code -> CloneCode: model, versions, creator (the code itself is never stored).");
 
     public static final List<Topic<?, ?>> ALL = List.of(MODEL_SETTINGS, PROJECT_SETTINGS, DATASET_UPLOADS,
-            INFERENCE_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ, INGESTION_CURSORS,
+            INFERENCE_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ, DEAD_LETTER_REPLAYS, INGESTION_CURSORS,
             REGISTRY_COMMANDS, REGISTRY_COMMAND_REPLIES, REGISTRY_API_KEYS, REGISTRY_CLONE_CODES);
 
     public static Optional<Topic<?, ?>> byName(String name) {
