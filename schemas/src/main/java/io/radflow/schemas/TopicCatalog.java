@@ -44,6 +44,10 @@ public final class TopicCatalog {
             String.class, DatasetUploadEvent.class, 6, Cleanup.DELETE, FOURTEEN_DAYS,
             "Study instance UID -> an instance arrived, or a series/study upload completed.");
 
+    public static final Topic<String, DatasetUploadEvent> DATASET_INDEX = new Topic<>("dataset-index",
+            String.class, DatasetUploadEvent.class, 6, Cleanup.COMPACT, KEEP_DEFAULT,
+            "<project>/<study>/<series>/<instance UID> -> the instance's upload event: every instance a project holds, kept past the uploads topic's retention, for runs over existing data.");
+
     public static final Topic<String, InferenceJob> INFERENCE_JOBS = new Topic<>("inference-jobs",
             String.class, InferenceJob.class, 6, Cleanup.DELETE, FOURTEEN_DAYS,
             "Job id -> InferenceJob for one model version over an instance, series or study.");
@@ -89,7 +93,7 @@ public final class TopicCatalog {
             String.class, CloneCode.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
             "SHA-256 of a clone code -> CloneCode: model, versions, creator (the code itself is never stored).");
 
-    public static final List<Topic<?, ?>> ALL = List.of(MODEL_SETTINGS, PROJECT_SETTINGS, DATASET_UPLOADS,
+    public static final List<Topic<?, ?>> ALL = List.of(MODEL_SETTINGS, PROJECT_SETTINGS, DATASET_UPLOADS, DATASET_INDEX,
             INFERENCE_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ, DEAD_LETTER_REPLAYS, INGESTION_CURSORS,
             REGISTRY_COMMANDS, REGISTRY_COMMAND_REPLIES, REGISTRY_API_KEYS, REGISTRY_CLONE_CODES);
 
