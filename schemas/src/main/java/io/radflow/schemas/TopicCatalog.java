@@ -8,6 +8,7 @@ import io.radflow.schemas.avro.IngestionCursor;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobFailure;
 import io.radflow.schemas.avro.JobStatus;
+import io.radflow.schemas.avro.ModelRun;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.ProjectSettings;
@@ -68,6 +69,10 @@ public final class TopicCatalog {
             byte[].class, byte[].class, 1, Cleanup.DELETE, KEEP_DEFAULT,
             "Upload events the trigger could not use, byte for byte as consumed, with reason headers.");
 
+    public static final Topic<String, ModelRun> MODEL_RUNS = new Topic<>("model-runs",
+            String.class, ModelRun.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
+            "Run id -> ModelRun: a request to run a model version over data already there (selection, expected jobs, who asked, cancelled).");
+
     public static final Topic<String, ReplayedDeadLetter> DEAD_LETTER_REPLAYS = new Topic<>("dead-letter-replays",
             String.class, ReplayedDeadLetter.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
             "<dead-letter topic>/<partition>/<offset> -> ReplayedDeadLetter: that dead letter was published again (./radflow dlq replay), so it never is twice.");
@@ -94,7 +99,7 @@ public final class TopicCatalog {
             "SHA-256 of a clone code -> CloneCode: model, versions, creator (the code itself is never stored).");
 
     public static final List<Topic<?, ?>> ALL = List.of(MODEL_SETTINGS, PROJECT_SETTINGS, DATASET_UPLOADS, DATASET_INDEX,
-            INFERENCE_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ, DEAD_LETTER_REPLAYS, INGESTION_CURSORS,
+            INFERENCE_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ, MODEL_RUNS, DEAD_LETTER_REPLAYS, INGESTION_CURSORS,
             REGISTRY_COMMANDS, REGISTRY_COMMAND_REPLIES, REGISTRY_API_KEYS, REGISTRY_CLONE_CODES);
 
     public static Optional<Topic<?, ?>> byName(String name) {
