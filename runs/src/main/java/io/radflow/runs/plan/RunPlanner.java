@@ -55,6 +55,15 @@ public final class RunPlanner {
         return "run-" + runId + "-";
     }
 
+    /** The run a job id belongs to, or null for a job that is not a run's. */
+    public static String runIdOf(String jobId) {
+        if (jobId == null || !jobId.startsWith("run-")) {
+            return null;
+        }
+        int end = jobId.lastIndexOf('-');
+        return end > 4 ? jobId.substring(4, end) : null;
+    }
+
     /** Does this indexed instance fall in the selection? */
     public static boolean selects(RunSelection s, DatasetUploadEvent e) {
         if (!(e.getPayload() instanceof DataUploaded d)) {

@@ -90,5 +90,7 @@ class RunPlannerTest {
         List<String> first = plan("r1", Scope.SERIES, all()).jobs().stream().map(InferenceJob::getJobId).toList();
         assertThat(plan("r1", Scope.SERIES, all()).jobs()).extracting(InferenceJob::getJobId).containsExactlyElementsOf(first);
         assertThat(plan("r2", Scope.SERIES, all()).jobs()).extracting(InferenceJob::getJobId).doesNotContainAnyElementsOf(first);
+        assertThat(first).allSatisfy(id -> assertThat(RunPlanner.runIdOf(id)).isEqualTo("r1"));
+        assertThat(RunPlanner.runIdOf("0a1b2c")).as("an auto-run job").isNull();
     }
 }
