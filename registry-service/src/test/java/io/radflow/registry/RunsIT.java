@@ -183,6 +183,31 @@ class RunsIT {
         assertThat(allRunJobsOfProject()).hasSize((int) before);
     }
 
+    @Test
+    void shouldBackfillTheProjectsDataWhenAutoRunIsSwitchedOnWithBackfill() {
+        model("backfilled", "private", "series");
+        Response refused = member.put("/ml-models/backfilled?project=" + project, Map.of("backfill", true));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.errorMessage()).contains("autoRun: true");
+        Response future = admin.put("/ml-models/backfilled?project=" + project, Map.of("autoRun", true, "backfill", true,
+                "backfillFrom", Instant.now().plus(Duration.ofDays(1)).toString()));
+        assertThat(future.status()).isEqualTo(400);
+
+        Response[] on = new Response[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            on[0] = admin.put("/ml-models/backfilled?project=" + project, Map.of("autoRun", true, "backfill", true));
+            return on[0].status() != 200 || on[0].json().at("/backfill/jobs").asInt() > 0;
+        });
+        JsonNode model = ok(on[0]);
+        assertThat(model.get("autoRun").asBoolean()).isTrue();
+        String runId = model.at("/backfill/runId").asText();
+        assertThat(model.at("/backfill/jobs").asInt()).isEqualTo(2);
+        JsonNode run = ok(admin.get("/runs/" + runId));
+        assertThat(run.get("backfill").asBoolean()).isTrue();
+        assertThat(run.at("/selection/uploadedTo").asText()).as("up to the switch; auto-run takes what comes after").isNotEmpty();
+        assertThat(runJobs(runId, 2)).hasSize(2);
+    }
+
     private static String runs(String model) {
         return "/ml-models/" + model + "/runs?project=" + project;
     }

@@ -58,7 +58,7 @@ public final class RegistryHttpServer implements AutoCloseable {
     public static RegistryHttpServer start(String host, int port, Dependencies routes) {
         HttpSupport support = new HttpSupport(routes.keys());
         ModelRoutes modelRoutes = new ModelRoutes(support, routes.json(), routes.models(), routes.artifacts(), routes.exporter(),
-                routes.cloneCodes());
+                routes.cloneCodes(), routes.runs());
         ProjectRoutes projectRoutes = new ProjectRoutes(support, routes.json(), routes.projects(), routes.keys());
         RunRoutes runRoutes = new RunRoutes(support, routes.json(), routes.runs());
         Javalin app = Javalin.create(config -> {

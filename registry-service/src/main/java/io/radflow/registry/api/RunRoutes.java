@@ -55,6 +55,27 @@ final class RunRoutes {
                         "leftOut", run.getLeftOut(), "version", run.getModelVersion(), "scope", run.getScope().name()));
     }
 
+    /**
+     * The backfill a PUT asks for, or null: the project's data uploaded in {@code [backfillFrom,
+     * backfillTo)}, and never after {@code switchedOn} (from then on auto-run takes the uploads).
+     */
+    static RunSelection backfill(JsonBody body, Instant switchedOn) {
+        Boolean backfill = body.bool("backfill");
+        if (backfill == null || !backfill) {
+            if (body.has("backfillFrom") || body.has("backfillTo")) {
+                throw RegistryException.invalid("backfillFrom and backfillTo come with backfill: true");
+            }
+            return null;
+        }
+        Instant to = time(body, "backfillTo");
+        RunSelection s = RunSelection.newBuilder().setUploadedFrom(time(body, "backfillFrom"))
+                .setUploadedTo(to == null || to.isAfter(switchedOn) ? switchedOn : to).build();
+        if (s.getUploadedFrom() != null && !s.getUploadedFrom().isBefore(s.getUploadedTo())) {
+            throw RegistryException.invalid("backfillFrom must be before backfillTo and before now");
+        }
+        return s;
+    }
+
     private static List<String> list(List<String> values) {
         return values == null ? List.of() : values;
     }

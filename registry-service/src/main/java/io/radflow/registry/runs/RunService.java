@@ -53,6 +53,7 @@ public final class RunService {
      * Plans and starts a run.
      *
      * @param version the version to run; null: the model's active version
+     * @return the run; null for a backfill that found nothing to run
      * @throws RegistryException 404 for a model the caller cannot read, 403 for one it reads without
      *         being a member of its project, 400 for an unknown version or study, or a selection
      *         that holds nothing the version takes (nothing is published then)
@@ -70,6 +71,9 @@ public final class RunService {
         }
         String runId = HexFormat.of().formatHex(bytes());
         RunPlanner.Plan plan = RunPlanner.plan(runId, model.getProjectId(), model.getModelId(), chosen, selection, indexed, clock.instant());
+        if (plan.jobs().isEmpty() && backfill) {
+            return null; // switching auto-run on with nothing there yet to backfill is no error
+        }
         if (plan.jobs().isEmpty()) {
             throw RegistryException.invalid("the selection holds no instance version " + chosen.getVersion() + " of '" + modelName
                     + "' takes" + (plan.leftOut() > 0 ? " (" + plan.leftOut() + " selected, all left out by its routing rules)" : ""));
