@@ -34,7 +34,8 @@ def walk(items, depth, out, relationship_of=None):
         elif item.ValueType == "IMAGE":
             ref = item.ReferencedSOPSequence[0]
             entry["sop"] = ref.ReferencedSOPInstanceUID
-            entry["frame"] = [int(f) for f in ref.ReferencedFrameNumber] if "ReferencedFrameNumber" in ref else None
+            frames = ref.get("ReferencedFrameNumber")
+            entry["frame"] = None if frames is None else [int(f) for f in (frames if ref["ReferencedFrameNumber"].VM > 1 else [frames])]
         elif item.ValueType == "CONTAINER" and "ContentTemplateSequence" in item:
             entry["template"] = item.ContentTemplateSequence[0].TemplateIdentifier
         out.append(entry)

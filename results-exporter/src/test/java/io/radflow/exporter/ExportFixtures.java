@@ -68,7 +68,7 @@ final class ExportFixtures {
                 .setType(OutputType.ANNOTATION).setStudyInstanceUid(source.studyInstanceUid())
                 .setSeriesInstanceUid(source.seriesInstanceUid()).setSopInstanceUid(source.sopInstanceUid())
                 .setFrameNumber(frame).setClassIndex(classIndex)
-                .setLabelId(classIndex == null ? null : LABELS.get(classIndex).getLabelId())
+                .setLabelId(classIndex == null || classIndex >= LABELS.size() ? null : LABELS.get(classIndex).getLabelId())
                 .setData(data).setProbability(probability)
                 .setProvenance(Provenance.newBuilder().setWorkerId("worker-1").setRuntime(RuntimeKind.ONNX)
                         .setDevice(Device.CPU).setUploadedAt(DONE).setJobCreatedAt(DONE).setStartedAt(DONE)
