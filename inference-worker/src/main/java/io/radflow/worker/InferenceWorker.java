@@ -42,8 +42,6 @@ import io.radflow.worker.runtime.mdai.MdaiSettings;
 import io.radflow.worker.runtime.onnx.OnnxRuntime;
 import io.radflow.worker.runtime.onnx.OnnxSettings;
 import io.radflow.worker.settings.ModelSettingsView;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -203,12 +201,7 @@ public final class InferenceWorker implements ManagedService {
     }
 
     private Map<String, Object> settingsConsumerProps() {
-        Map<String, Object> props = KafkaClientProperties.base(config);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-worker-" + workerId + "-settings");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return props;
+        return KafkaClientProperties.readCommittedConsumer(config, "radflow-worker-" + workerId + "-settings");
     }
 
     private Map<String, Object> jobConsumerProps() {
@@ -228,11 +221,7 @@ public final class InferenceWorker implements ManagedService {
     }
 
     private Map<String, Object> producerProps() {
-        Map<String, Object> props = KafkaClientProperties.base(config);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "radflow-worker-" + workerId);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "radflow-worker-" + workerId + "-producer");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        Map<String, Object> props = KafkaClientProperties.transactionalProducer(config, "radflow-worker-" + workerId);
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         return props;
     }
@@ -313,15 +302,7 @@ public final class InferenceWorker implements ManagedService {
 
     /** The host name: the default worker id of a standalone worker. */
     public static String hostName() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "worker";
-        }
+        return KafkaClientProperties.hostName("worker");
     }
 
     /** Wiring with test or deployment specific parts. */

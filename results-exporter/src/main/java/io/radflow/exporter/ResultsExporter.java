@@ -1,11 +1,16 @@
 package io.radflow.exporter;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.common.kafka.CompactedTopicView;
 import io.radflow.common.kafka.KafkaClientProperties;
 import io.radflow.common.lifecycle.ManagedService;
+import io.radflow.common.metrics.MetricsEndpoint;
+import io.radflow.common.metrics.MetricsSetup;
 import io.radflow.content.ContentReaderFactory;
 import io.radflow.content.ContentReaders;
 import io.radflow.content.FileContentStore;
@@ -28,8 +33,6 @@ import io.radflow.schemas.avro.ModelVersion;
 import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.ProjectSettings;
 import io.radflow.schemas.avro.ResultsExported;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +53,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -102,8 +104,12 @@ public final class ResultsExporter implements ManagedService {
     private Map<String, Deserializer<?>> deserializers;
     private Serializer<ResultsExported> exportedSerializer;
     private Serializer<JobFailure> failureSerializer;
+    private final MeterRegistry meterRegistry;
+    private final ExporterMetrics metrics;
+    private MetricsEndpoint endpoint;
     private Thread loopThread;
     private volatile boolean running;
+    private volatile boolean assigned;
     private volatile boolean failed;
     private volatile boolean closed;
 
@@ -116,6 +122,8 @@ public final class ResultsExporter implements ManagedService {
         this.config = config;
         String id = config.get(ExporterConfig.EXPORTER_ID);
         this.exporterId = id != null ? id : defaultId;
+        this.meterRegistry = MetricsSetup.prometheusRegistry("results-exporter");
+        this.metrics = new ExporterMetrics(meterRegistry);
     }
 
     @Override
@@ -164,15 +172,15 @@ public final class ResultsExporter implements ManagedService {
         running = true;
         loopThread = new Thread(this::loop, "results-exporter-loop");
         loopThread.start();
+        int port = config.get(CommonConfig.METRICS_PORT);
+        if (port >= 0 && meterRegistry instanceof PrometheusMeterRegistry prometheus) {
+            endpoint = MetricsEndpoint.start("0.0.0.0", port, prometheus, this::healthy);
+        }
         log.info("results exporter started exporterId={} group={}", exporterId, config.get(ExporterConfig.GROUP_ID));
     }
 
     private <V> CompactedTopicView<V> view(TopicSerdes serdes, Topic<String, V> topic, java.util.function.Function<V, String> key) {
-        Map<String, Object> props = KafkaClientProperties.base(config);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-exporter-" + exporterId + "-" + topic.name());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Map<String, Object> props = KafkaClientProperties.readCommittedConsumer(config, "radflow-exporter-" + exporterId + "-" + topic.name());
         CompactedTopicView<V> view = new CompactedTopicView<>(new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()),
                 serdes.valueDeserializer(topic), topic.name(), key, "exporter-" + topic.name());
         view.start();
@@ -180,22 +188,13 @@ public final class ResultsExporter implements ManagedService {
     }
 
     private Map<String, Object> consumerProps() {
-        Map<String, Object> props = KafkaClientProperties.base(config);
+        Map<String, Object> props = KafkaClientProperties.readCommittedConsumer(config, "radflow-exporter-" + exporterId);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(ExporterConfig.GROUP_ID));
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-exporter-" + exporterId);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         return props;
     }
 
     private Map<String, Object> producerProps() {
-        Map<String, Object> props = KafkaClientProperties.base(config);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "radflow-exporter-" + exporterId);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "radflow-exporter-" + exporterId + "-producer");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        return props;
+        return KafkaClientProperties.transactionalProducer(config, "radflow-exporter-" + exporterId);
     }
 
     // ---- the consumer thread ----------------------------------------------------------------
@@ -212,6 +211,7 @@ public final class ResultsExporter implements ManagedService {
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     // Positions come from the committed offsets: every unfinished job is read again.
+                    assigned = assigned || !partitions.isEmpty();
                 }
 
                 @Override
@@ -312,11 +312,12 @@ public final class ResultsExporter implements ManagedService {
         p.submitted = true;
         int gen = generation.get();
         exportsInFlight.incrementAndGet();
-        pool.execute(() -> attempt(gen, p, 1));
+        long started = System.nanoTime();
+        pool.execute(() -> attempt(gen, p, 1, started));
     }
 
     /** One attempt at exporting a job, on the export pool; a transient failure schedules the next attempt. */
-    private void attempt(int gen, PendingJob p, int attempt) {
+    private void attempt(int gen, PendingJob p, int attempt, long startedNanos) {
         if (gen != generation.get() || closed) {
             exportsInFlight.decrementAndGet();
             return;
@@ -324,17 +325,21 @@ public final class ResultsExporter implements ManagedService {
         ModelSettings model = models.get(p.job.getModelId());
         ProjectSettings project = projects.get(p.job.getProjectId());
         String destinationName = "?";
+        String destinationKind = "unknown";
         try {
             ModelVersion version = version(p.job.getModelId(), p.job.getModelVersion()).orElseThrow(() -> new ExportException(
                     Reason.UNKNOWN_MODEL, "model " + p.job.getModelId() + " version " + p.job.getModelVersion() + " is no longer in the model settings"));
             Destination destination = destinations.of(project);
             destinationName = destination.describe();
+            destinationKind = destination.kind();
             List<ExportObject> objects = jobExporter.objects(p.job, model, version, p.status, p.predictions.values());
             Map<String, String> uris = destination.store(objects);
             List<ExportedObject> stored = objects.stream().map(o -> new ExportedObject(o.kind(), o.sopClassUid(), o.sopInstanceUid(),
                     o.seriesInstanceUid(), uris.get(o.sopInstanceUid()))).toList();
             ResultsExported exported = new ResultsExported(p.jobId, p.job.getProjectId(), p.job.getModelId(), p.job.getModelVersion(),
                     p.job.getStudyInstanceUid(), destinationName, stored, Instant.now());
+            metrics.exported(destinationKind, objects.stream().map(ExportObject::kind).toList(),
+                    Duration.ofNanos(System.nanoTime() - startedNanos));
             log.info("exported jobId={} project={} objects={} destination={} attempts={}", p.jobId, p.job.getProjectId(), stored.size(),
                     destinationName, attempt);
             finish(new Outcome(gen, p, exported, null, null));
@@ -343,11 +348,13 @@ public final class ResultsExporter implements ManagedService {
             int max = config.get(ExporterConfig.RETRY_MAX_ATTEMPTS);
             if (reason.retriable() && attempt < max && !closed) {
                 long delay = backoffMs(attempt);
+                metrics.retried(destinationKind, reason.name());
                 log.warn("export failed, retrying jobId={} project={} reason={} attempt={} nextInMs={} error={}", p.jobId,
                         p.job.getProjectId(), reason, attempt, delay, e.getMessage());
-                pool.schedule(() -> attempt(gen, p, attempt + 1), delay, TimeUnit.MILLISECONDS);
+                pool.schedule(() -> attempt(gen, p, attempt + 1, startedNanos), delay, TimeUnit.MILLISECONDS);
                 return;
             }
+            metrics.deadLettered(destinationKind, reason.name());
             log.warn("export dead-lettered jobId={} project={} reason={} attempts={} error={}", p.jobId, p.job.getProjectId(), reason,
                     attempt, e.getMessage());
             finish(new Outcome(gen, p, null, failure(p, reason, e.getMessage() + " (destination " + destinationName + ")", attempt), e));
@@ -381,6 +388,7 @@ public final class ResultsExporter implements ManagedService {
                 .filter(p -> !p.submitted && p.status != null && p.succeededSeenAtMs < limit).toList();
         for (PendingJob p : expired) {
             p.submitted = true;
+            metrics.deadLettered("unknown", Reason.EXPORT_INVALID_RESULT.name());
             String message = "job " + p.jobId + " succeeded but " + p.whatIsMissing() + " did not arrive within "
                     + config.get(ExporterConfig.JOB_WAIT).toSeconds() + " s (exporter.job.wait)";
             done.add(new Outcome(generation.get(), p, null, failure(p, Reason.EXPORT_INVALID_RESULT, message, 1), null));
@@ -439,6 +447,11 @@ public final class ResultsExporter implements ManagedService {
 
     // ---- lifecycle ----------------------------------------------------------------------------
 
+    /** True once the group gave this exporter partitions. */
+    public boolean assigned() {
+        return assigned;
+    }
+
     /** Jobs read but not yet exported (for tests and metrics). */
     public int exportsInFlight() {
         return exportsInFlight.get();
@@ -453,6 +466,9 @@ public final class ResultsExporter implements ManagedService {
     public Map<String, String> endpoints() {
         Map<String, String> e = new HashMap<>();
         e.put("exporter id", exporterId);
+        if (endpoint != null) {
+            e.put("metrics", "http://localhost:" + endpoint.port() + "/metrics (and /health)");
+        }
         return e;
     }
 
@@ -488,19 +504,14 @@ public final class ResultsExporter implements ManagedService {
         if (registryClient != null) {
             registryClient.close();
         }
+        if (endpoint != null) {
+            endpoint.close();
+        }
         log.info("results exporter stopped exporterId={}", exporterId);
     }
 
     /** The host name: the default exporter id. */
     public static String hostName() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "exporter";
-        }
+        return KafkaClientProperties.hostName("exporter");
     }
 }

@@ -61,7 +61,12 @@ final class ExporterFixture implements AutoCloseable {
     }
 
     RadflowConfig config(String group, Map<String, String> extra) {
-        Map<String, String> values = new HashMap<>(extra);
+        return stack.config(ExporterConfig.FULL, settings(group, extra));
+    }
+
+    /** The exporter's settings on this stack, as a properties file or {@link #config} holds them. */
+    Map<String, String> settings(String group, Map<String, String> extra) {
+        Map<String, String> values = new HashMap<>();
         values.put(ExporterConfig.GROUP_ID.name(), group);
         values.put(ExporterConfig.EXPORTER_ID.name(), group + "-1");
         values.put("content.store.dir", contentDir.toString());
@@ -69,7 +74,10 @@ final class ExporterFixture implements AutoCloseable {
         values.put(ExporterConfig.RETRY_MAX_ATTEMPTS.name(), "3");
         values.put(ExporterConfig.RETRY_INITIAL_BACKOFF.name(), "200ms");
         values.put(ExporterConfig.HTTP_TIMEOUT.name(), "10s");
-        return stack.config(ExporterConfig.FULL, values);
+        values.putAll(extra);
+        values.put("kafka.bootstrap.servers", stack.bootstrapServers());
+        values.put("schema.registry.url", stack.schemaRegistryUrl());
+        return values;
     }
 
     /** A model whose version 1 asks for export, with the fixtures' label classes. */

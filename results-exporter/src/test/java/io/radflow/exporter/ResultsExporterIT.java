@@ -5,7 +5,6 @@ import static io.radflow.exporter.ExportFixtures.prediction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.radflow.schemas.avro.BoundingBox;
 import io.radflow.schemas.avro.JobFailure;
 import io.radflow.schemas.avro.JobInstance;
@@ -14,11 +13,6 @@ import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.ResultsExported;
 import io.radflow.testsupport.OrthancServer;
 import io.radflow.testsupport.TopicReader;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * clear reason while other projects' exports go on.
  */
 class ResultsExporterIT {
-
-    static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dir;
@@ -118,15 +110,15 @@ class ResultsExporterIT {
 
         // Fetched back from Orthanc: the same UIDs, patient, and the mask pixel by pixel.
         Path fetched = dir.resolve("fetched-seg.dcm");
-        Files.write(fetched, instanceFile(segUid));
+        Files.write(fetched, OrthancLookups.instanceFile(orthanc, segUid));
         assertThat(DicomChecks.dciodvfyErrors(fetched)).isEmpty();
         JsonNode seg = DicomChecks.pydicom(fetched);
         assertThat(seg.path("SOPInstanceUID").asText()).isEqualTo(segUid);
         assertThat(seg.path("StudyInstanceUID").asText()).isEqualTo(ctImage.studyInstanceUid());
         assertThat(seg.path("PatientID").asText()).isEqualTo(ctImage.string(com.pixelmed.dicom.TagFromName.PatientID));
         SegmentationBuilderTest.assertFrame(seg.path("frames").get(0), 1, ctImage.sopInstanceUid(), mask);
-        assertThat(instancesInSeries(segSeries)).isEqualTo(1);
-        assertThat(instancesInSeries(srSeries)).isEqualTo(1);
+        assertThat(OrthancLookups.instancesInSeries(orthanc, segSeries)).isEqualTo(1);
+        assertThat(OrthancLookups.instancesInSeries(orthanc, srSeries)).isEqualTo(1);
 
         // Redelivery: the same job's records again. It is exported again and replaces, never duplicates.
         fixture.finishedJob("p-good-" + run, model, ct, good);
@@ -135,8 +127,8 @@ class ResultsExporterIT {
                     r -> r.stream().filter(x -> x.key().equals(jobGood)).count() >= 2, Duration.ofSeconds(60));
             assertThat(all.stream().filter(x -> x.key().equals(jobGood)).count()).isEqualTo(2);
         }
-        assertThat(instancesInSeries(segSeries)).as("SEG series after redelivery").isEqualTo(1);
-        assertThat(instancesInSeries(srSeries)).as("SR series after redelivery").isEqualTo(1);
+        assertThat(OrthancLookups.instancesInSeries(orthanc, segSeries)).as("SEG series after redelivery").isEqualTo(1);
+        assertThat(OrthancLookups.instancesInSeries(orthanc, srSeries)).as("SR series after redelivery").isEqualTo(1);
 
         try (TopicReader<String, JobFailure> reader = fixture.deadLetterReader()) {
             List<ConsumerRecord<String, JobFailure>> dlq = reader.readUntil(r -> dead(r, job401) != null && dead(r, jobDown) != null
@@ -163,41 +155,5 @@ class ResultsExporterIT {
 
     static JobFailure dead(List<ConsumerRecord<String, JobFailure>> records, String jobId) {
         return records.stream().filter(r -> r.key().equals(jobId)).map(ConsumerRecord::value).findFirst().orElse(null);
-    }
-
-    /** The number of instances Orthanc holds in the series (0 when it does not know the series). */
-    static int instancesInSeries(String seriesUid) throws IOException {
-        String id = lookup(seriesUid, "Series");
-        if (id == null) {
-            return 0;
-        }
-        return JSON.readTree(orthanc.get("/series/" + id).body()).path("Instances").size();
-    }
-
-    static byte[] instanceFile(String sopUid) throws Exception {
-        String id = lookup(sopUid, "Instance");
-        assertThat(id).as("Orthanc knows instance %s", sopUid).isNotNull();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(orthanc.url() + "/instances/" + id + "/file"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(OrthancServer.basicAuth().getBytes(StandardCharsets.UTF_8)))
-                .GET().build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray()).body();
-    }
-
-    private static String lookup(String uid, String type) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(orthanc.url() + "/tools/lookup"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(OrthancServer.basicAuth().getBytes(StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.ofString(uid)).build();
-        try {
-            JsonNode found = JSON.readTree(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body());
-            for (JsonNode n : found) {
-                if (type.equals(n.path("Type").asText())) {
-                    return n.path("ID").asText();
-                }
-            }
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
     }
 }

@@ -13,6 +13,7 @@ import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.ModelFileType;
 import io.radflow.schemas.avro.ModelLibrary;
 import io.radflow.schemas.avro.ModelSettings;
+import io.radflow.schemas.avro.ProjectSettings;
 import io.radflow.schemas.avro.ModelVersion;
 import io.radflow.schemas.avro.RoutingRules;
 import io.radflow.schemas.avro.RuntimeKind;
@@ -45,7 +46,21 @@ class SchemaEvolutionTest {
     static final Map<String, Set<String>> ADDED_FOR_ROUTING = Map.of(
             "DataUploaded", Set.of("hasPixelData", "bodyPartExamined", "seriesDescription"),
             "ModelVersion", Set.of("routing"));
+    /** Fields added for the results exporter (DICOM SEG/SR export). */
+    static final Map<String, Set<String>> ADDED_FOR_EXPORT = Map.of(
+            "LabelClass", Set.of("dicomCategory", "dicomType"),
+            "ModelVersion", Set.of("exportResults"),
+            "ProjectSettings", Set.of("exportDestination"));
+    /** The schemas before routing also lacked what came after it. */
+    static final Map<String, Set<String>> BEFORE_ROUTING = merge(ADDED_FOR_ROUTING, ADDED_FOR_EXPORT);
     static final ObjectMapper JSON = new ObjectMapper();
+
+    static Map<String, Set<String>> merge(Map<String, Set<String>> a, Map<String, Set<String>> b) {
+        Map<String, Set<String>> out = new java.util.HashMap<>();
+        a.forEach((k, v) -> out.computeIfAbsent(k, x -> new java.util.HashSet<>()).addAll(v));
+        b.forEach((k, v) -> out.computeIfAbsent(k, x -> new java.util.HashSet<>()).addAll(v));
+        return out;
+    }
 
     /** The schema as it was before the given fields were added. */
     static Schema without(Schema current, Map<String, Set<String>> added) throws IOException {
@@ -85,6 +100,38 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void shouldStayCompatibleBothWaysWithTheSchemasBeforeResultExport() throws IOException {
+        for (Schema current : List.of(ModelSettings.getClassSchema(), ProjectSettings.getClassSchema())) {
+            Schema before = without(current, ADDED_FOR_EXPORT);
+            assertThat(before).isNotEqualTo(current);
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, before).getType())
+                    .as("BACKWARD: %s reads what the older producers wrote", current.getName())
+                    .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(before, current).getType())
+                    .as("FORWARD: older consumers of %s read what today's producers write", current.getName())
+                    .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        }
+    }
+
+    @Test
+    void shouldReadAnOldProjectAsExportingToTheContentStore() throws IOException {
+        Schema before = without(ProjectSettings.getClassSchema(), ADDED_FOR_EXPORT);
+        GenericRecord project = new GenericData.Record(before);
+        project.put("projectId", "p");
+        project.put("name", "P");
+        project.put("siteId", "site");
+        project.put("visibility", new GenericData.EnumSymbol(before.getField("visibility").schema(), "PRIVATE"));
+        project.put("exportDisabled", false);
+        project.put("members", List.of());
+        project.put("createdAt", 0L);
+        project.put("updatedAt", 0L);
+        project.put("revision", 3L);
+        ProjectSettings read = readAsCurrent(before, project, ProjectSettings.getClassSchema());
+        assertThat(read.getRevision()).isEqualTo(3L);
+        assertThat(read.getExportDestination()).as("no destination: the content store").isNull();
+    }
+
+    @Test
     void shouldReadAnOldUploadAsUnknownPixelDataBodyPartAndDescription() throws IOException {
         Schema before = without(DatasetUploadEvent.getClassSchema(), ADDED_FOR_ROUTING);
         Schema payloadSchema = before.getField("payload").schema().getTypes().get(0);
@@ -120,7 +167,7 @@ class SchemaEvolutionTest {
 
     @Test
     void shouldReadAnOldVersionAsTakingEveryImage() throws IOException {
-        Schema before = without(ModelSettings.getClassSchema(), ADDED_FOR_ROUTING);
+        Schema before = without(ModelSettings.getClassSchema(), BEFORE_ROUTING);
         Schema versionSchema = before.getField("versions").schema().getElementType();
         GenericRecord batching = new GenericData.Record(versionSchema.getField("batching").schema());
         batching.put("maxBatchSize", 1);
@@ -158,6 +205,7 @@ class SchemaEvolutionTest {
         assertThat(routing.getSopClassUids()).isEmpty();
         assertThat(routing.getBodyPartsExamined()).isEmpty();
         assertThat(routing.getSeriesDescriptionPattern()).isNull();
+        assertThat(read.getVersions().get(0).getExportResults()).as("an old version does not ask for export").isFalse();
     }
 
     @Test

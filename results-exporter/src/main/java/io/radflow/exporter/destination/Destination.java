@@ -17,4 +17,9 @@ public interface Destination {
 
     /** The destination as people read it in logs and records, without secrets. */
     String describe();
+
+    /** STOW_RS, C_STORE or CONTENT_STORE: the metrics tag. */
+    default String kind() {
+        return describe().split(" ", 2)[0];
+    }
 }
