@@ -4,7 +4,6 @@ import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.ConfigDefinition;
 import io.radflow.common.config.ConfigKey;
 import io.radflow.common.config.ConfigType;
-import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.config.Validator;
 import io.radflow.content.ContentReaderFactory;
 import io.radflow.pixels.CodecSettings;
@@ -78,9 +77,4 @@ public final class WorkerConfig {
 
     /** Everything a standalone worker reads. */
     public static final ConfigDefinition FULL = CommonConfig.DEFINITION.and(DEFINITION);
-
-    /** How this worker decodes compressed pixel data (GDCM codec processes, keys pixels.codec.*). */
-    public static CodecSettings codecSettings(RadflowConfig config) {
-        return CodecSettings.from(config);
-    }
 }

@@ -3,6 +3,7 @@ package io.radflow.launcher;
 import io.radflow.exporter.ResultsExporterCommand;
 import io.radflow.ingestion.OrthancBridgeCommand;
 import io.radflow.ingestion.UploadCommand;
+import io.radflow.runs.cli.DlqCommand;
 import io.radflow.trigger.AutorunTriggerCommand;
 import io.radflow.worker.cli.InferenceWorkerCommand;
 import picocli.CommandLine.Command;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Spec;
             DevCommand.class,
             DemoCommand.class,
             PredictionsCommand.class,
+            DlqCommand.class,
             RegistryServiceCommand.class,
             AutorunTriggerCommand.class,
             SchemasCommand.class,
