@@ -21,6 +21,7 @@ import io.radflow.schemas.TopicProvisioner;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.worker.batching.DynamicBatcher;
 import io.radflow.worker.consumer.JobConsumerLoop;
+import io.radflow.worker.consumer.JobTopics;
 import io.radflow.worker.consumer.Outcomes;
 import io.radflow.worker.consumer.OutputRecords;
 import io.radflow.worker.consumer.RecordSizeLimit;
@@ -136,7 +137,7 @@ public final class InferenceWorker implements ManagedService {
         if (started || closed) {
             throw new IllegalStateException("a worker starts once");
         }
-        TopicProvisioner.prepare(config, List.of(TopicCatalog.INFERENCE_JOBS, TopicCatalog.MODEL_SETTINGS, TopicCatalog.PREDICTIONS,
+        TopicProvisioner.prepare(config, List.of(TopicCatalog.INFERENCE_JOBS, TopicCatalog.RUN_JOBS, TopicCatalog.MODEL_SETTINGS, TopicCatalog.PREDICTIONS,
                 TopicCatalog.JOB_STATUS, TopicCatalog.INFERENCE_JOBS_DLQ));
         WorkerMetrics metrics = new WorkerMetrics(meterRegistry);
         registryClient = new HttpSchemaRegistryClient(SchemaRegistrySettings.from(config));
@@ -161,7 +162,8 @@ public final class InferenceWorker implements ManagedService {
         consumerMetrics.bindTo(meterRegistry);
         TransactionalPublisher publisher = new TransactionalPublisher(
                 () -> new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()));
-        loop = new JobConsumerLoop(consumer, publisher, TopicCatalog.INFERENCE_JOBS.name(), metrics, settings.maxInFlight(),
+        JobTopics topics = new JobTopics(TopicCatalog.INFERENCE_JOBS.name(), TopicCatalog.RUN_JOBS.name(), settings.runsMaxInFlight());
+        loop = new JobConsumerLoop(consumer, publisher, topics, metrics, settings.maxInFlight(),
                 settings.commitInterval(), outcomes, pipeline);
         metrics.gauges(loop::lag, loop::inFlight, cache::size);
 

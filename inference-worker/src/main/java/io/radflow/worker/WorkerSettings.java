@@ -20,12 +20,13 @@ import java.time.Duration;
  *
  * @param workerId        names the transactional producer and the static group member
  * @param maxInFlight     jobs consumed and not committed before the partitions pause
+ * @param runsMaxInFlight run jobs in flight at most, taken only while no auto-run job is
  * @param commitInterval  longest wait before finished jobs are committed while others run
  * @param modelTimeout    one batch's budget in a model
  * @param settingsTimeout how long to wait for the model settings (start-up, unknown versions)
  * @param metricsPort     port of /metrics and /health; 0 picks a free one, -1 disables them
  */
-public record WorkerSettings(String workerId, String groupId, int threads, int modelCacheSize, int maxInFlight,
+public record WorkerSettings(String workerId, String groupId, int threads, int modelCacheSize, int maxInFlight, int runsMaxInFlight,
                              Duration commitInterval, Duration modelTimeout, RetryPolicy retry, long contentMaxBytes,
                              Duration settingsTimeout, OnnxSettings onnx, MdaiSettings mdai, HttpModelConfig.Settings http,
                              CodecSettings codecs, Path artifactStoreDir, Path contentStoreDir, int metricsPort) {
@@ -39,7 +40,7 @@ public record WorkerSettings(String workerId, String groupId, int threads, int m
         String workerId = config.find(WorkerConfig.WORKER_ID)
                 .orElseGet(() -> defaultWorkerId != null ? defaultWorkerId : InferenceWorker.hostName());
         return new WorkerSettings(workerId, config.get(WorkerConfig.GROUP_ID), config.get(WorkerConfig.THREADS),
-                config.get(WorkerConfig.MODEL_CACHE_SIZE), config.get(WorkerConfig.MAX_IN_FLIGHT),
+                config.get(WorkerConfig.MODEL_CACHE_SIZE), config.get(WorkerConfig.MAX_IN_FLIGHT), config.get(WorkerConfig.RUNS_MAX_IN_FLIGHT),
                 config.get(WorkerConfig.COMMIT_INTERVAL), config.get(WorkerConfig.MODEL_TIMEOUT),
                 new RetryPolicy(config.get(WorkerConfig.RETRY_MAX_ATTEMPTS), config.get(WorkerConfig.RETRY_INITIAL_BACKOFF),
                         config.get(WorkerConfig.RETRY_MAX_BACKOFF)),

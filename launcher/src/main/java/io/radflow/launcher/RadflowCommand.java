@@ -4,6 +4,7 @@ import io.radflow.exporter.ResultsExporterCommand;
 import io.radflow.ingestion.OrthancBridgeCommand;
 import io.radflow.ingestion.UploadCommand;
 import io.radflow.runs.cli.DlqCommand;
+import io.radflow.runs.cli.RunsCommand;
 import io.radflow.trigger.AutorunTriggerCommand;
 import io.radflow.worker.cli.InferenceWorkerCommand;
 import picocli.CommandLine.Command;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Spec;
             DevCommand.class,
             DemoCommand.class,
             PredictionsCommand.class,
+            RunsCommand.class,
             DlqCommand.class,
             RegistryServiceCommand.class,
             AutorunTriggerCommand.class,

@@ -71,7 +71,7 @@ public final class RegistryService implements ManagedService {
     static final List<Topic<?, ?>> TOPICS = List.of(TopicCatalog.MODEL_SETTINGS, TopicCatalog.PROJECT_SETTINGS,
             TopicCatalog.REGISTRY_COMMANDS, TopicCatalog.REGISTRY_COMMAND_REPLIES, TopicCatalog.REGISTRY_API_KEYS,
             TopicCatalog.REGISTRY_CLONE_CODES, TopicCatalog.JOB_STATUS, TopicCatalog.MODEL_RUNS, TopicCatalog.DATASET_INDEX,
-            TopicCatalog.INFERENCE_JOBS);
+            TopicCatalog.RUN_JOBS);
 
     private final RadflowConfig config;
     private final PrometheusMeterRegistry prometheus;

@@ -233,7 +233,7 @@ class RunsIT {
 
     private static List<InferenceJob> allRunJobsOfProject(java.util.function.Predicate<List<InferenceJob>> enough) {
         try (TopicReader<String, InferenceJob> reader = new TopicReader<>(TestStack.get().bootstrapServers(),
-                TopicCatalog.INFERENCE_JOBS.name(), new StringDeserializer(), serdes.valueDeserializer(TopicCatalog.INFERENCE_JOBS))) {
+                TopicCatalog.RUN_JOBS.name(), new StringDeserializer(), serdes.valueDeserializer(TopicCatalog.RUN_JOBS))) {
             List<InferenceJob> mine = new java.util.ArrayList<>();
             reader.readUntil(records -> {
                 mine.clear();

@@ -21,7 +21,7 @@ public final class ExporterConfig {
                     + "so a restarted exporter fences its previous incarnation. Unset: the host name.");
 
     public static final ConfigKey<String> GROUP_ID = ConfigKey.of("exporter.group.id", ConfigType.STRING,
-            "radflow-results-exporter", Validator.nonBlank(), "Consumer group of the exporters that share predictions, job-status and inference-jobs.");
+            "radflow-results-exporter", Validator.nonBlank(), "Consumer group of the exporters that share inference-jobs, run-jobs, predictions and job-status.");
 
     public static final ConfigKey<Integer> THREADS = ConfigKey.of("exporter.threads", ConfigType.INT, 2, Validator.atLeast(1),
             "Exports run at the same time; a project whose PACS is down waits between retries without holding a thread.");

@@ -67,8 +67,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The results exporter: a consumer group on {@code inference-jobs}, {@code predictions} and
- * {@code job-status}. It gathers each job of a version whose settings ask for export until the
+ * The results exporter: a consumer group on {@code inference-jobs} and {@code run-jobs},
+ * {@code predictions} and {@code job-status}. It gathers each job of a version whose settings ask for export until the
  * job has succeeded and all its predictions are read, builds its DICOM objects, stores them at
  * the project's destination and only then, in one Kafka transaction, publishes
  * {@code results-exported} (or a dead letter) and commits the offsets of the job's records.
@@ -79,7 +79,9 @@ import org.slf4j.LoggerFactory;
 public final class ResultsExporter implements ManagedService {
 
     private static final Logger log = LoggerFactory.getLogger(ResultsExporter.class);
-    private static final List<Topic<?, ?>> INPUTS = List.of(TopicCatalog.INFERENCE_JOBS, TopicCatalog.PREDICTIONS, TopicCatalog.JOB_STATUS);
+    /** Jobs (auto-run and run jobs: their instances and content URIs), their predictions and their statuses. */
+    private static final List<Topic<?, ?>> INPUTS = List.of(TopicCatalog.INFERENCE_JOBS, TopicCatalog.RUN_JOBS, TopicCatalog.PREDICTIONS,
+            TopicCatalog.JOB_STATUS);
 
     /** What an export ended with, handed from the export pool to the consumer thread. */
     private record Outcome(int generation, PendingJob job, ResultsExported exported, JobFailure failure, Throwable error) {
@@ -137,11 +139,12 @@ public final class ResultsExporter implements ManagedService {
 
     @Override
     public synchronized void start() throws Exception {
-        TopicProvisioner.prepare(config, List.of(TopicCatalog.INFERENCE_JOBS, TopicCatalog.PREDICTIONS, TopicCatalog.JOB_STATUS,
+        TopicProvisioner.prepare(config, List.of(TopicCatalog.INFERENCE_JOBS, TopicCatalog.RUN_JOBS, TopicCatalog.PREDICTIONS, TopicCatalog.JOB_STATUS,
                 TopicCatalog.MODEL_SETTINGS, TopicCatalog.PROJECT_SETTINGS, TopicCatalog.RESULTS_EXPORTED, TopicCatalog.RESULTS_EXPORT_DLQ));
         registryClient = new HttpSchemaRegistryClient(SchemaRegistrySettings.from(config));
         TopicSerdes serdes = TopicSerdes.from(registryClient, config);
         deserializers = Map.of(TopicCatalog.INFERENCE_JOBS.name(), serdes.valueDeserializer(TopicCatalog.INFERENCE_JOBS),
+                TopicCatalog.RUN_JOBS.name(), serdes.valueDeserializer(TopicCatalog.RUN_JOBS),
                 TopicCatalog.PREDICTIONS.name(), serdes.valueDeserializer(TopicCatalog.PREDICTIONS),
                 TopicCatalog.JOB_STATUS.name(), serdes.valueDeserializer(TopicCatalog.JOB_STATUS));
         exportedSerializer = serdes.valueSerializer(TopicCatalog.RESULTS_EXPORTED);

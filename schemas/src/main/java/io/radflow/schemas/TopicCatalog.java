@@ -54,6 +54,10 @@ public final class TopicCatalog {
             String.class, InferenceJob.class, 6, Cleanup.DELETE, FOURTEEN_DAYS,
             "Job id -> InferenceJob for one model version over an instance, series or study.");
 
+    public static final Topic<String, InferenceJob> RUN_JOBS = new Topic<>("run-jobs",
+            String.class, InferenceJob.class, 6, Cleanup.DELETE, FOURTEEN_DAYS,
+            "Job id -> InferenceJob of a run (a model over data already there, a backfill); workers take them only while fresh auto-run jobs leave room.");
+
     public static final Topic<String, Prediction> PREDICTIONS = new Topic<>("predictions",
             String.class, Prediction.class, 6, Cleanup.DELETE, KEEP_DEFAULT,
             "Study instance UID -> one model output with job id, model version and provenance.");
@@ -108,7 +112,7 @@ public final class TopicCatalog {
             "SHA-256 of a clone code -> CloneCode: model, versions, creator (the code itself is never stored).");
 
     public static final List<Topic<?, ?>> ALL = List.of(MODEL_SETTINGS, PROJECT_SETTINGS, DATASET_UPLOADS, DATASET_INDEX,
-            INFERENCE_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ, MODEL_RUNS, DEAD_LETTER_REPLAYS, INGESTION_CURSORS,
+            INFERENCE_JOBS, RUN_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ, MODEL_RUNS, DEAD_LETTER_REPLAYS, INGESTION_CURSORS,
             RESULTS_EXPORTED, RESULTS_EXPORT_DLQ, REGISTRY_COMMANDS, REGISTRY_COMMAND_REPLIES, REGISTRY_API_KEYS, REGISTRY_CLONE_CODES);
 
     public static Optional<Topic<?, ?>> byName(String name) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * publishes finished jobs' records (taken from {@link Outcomes}) together with their offsets in
  * one transaction. Processing happens on
  * other threads, so polling never stops for a long study and the group never rebalances because
- * of one; partitions are paused while {@code maxInFlight} jobs are consumed but not committed.
+ * of one; partitions are paused while {@code maxInFlight} jobs are consumed but not committed,
+ * and the runs' partitions also while auto-run jobs are in flight ({@link JobTopics}).
  *
  * <p>Commits group finished jobs: right away when nothing else is running, otherwise at most
  * every {@code commitInterval}, so a transaction's cost is shared by the jobs that finish in the
@@ -44,7 +46,7 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
 
     private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
     private final TransactionalPublisher publisher;
-    private final String topic;
+    private final JobTopics topics;
     private final WorkerMetrics metrics;
     private final int maxInFlight;
     private final Duration commitInterval;
@@ -65,16 +67,15 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     private volatile boolean running = true;
     private volatile boolean failed;
     private volatile boolean assigned;
-    private boolean paused;
     private long lastCommitNanos = System.nanoTime();
     private long nextCommitAllowedNanos = System.nanoTime();
 
     public JobConsumerLoop(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, TransactionalPublisher publisher,
-                           String topic, WorkerMetrics metrics, int maxInFlight, Duration commitInterval, Outcomes outcomes,
+                           JobTopics topics, WorkerMetrics metrics, int maxInFlight, Duration commitInterval, Outcomes outcomes,
                            JobHandler handler) {
         this.consumer = consumer;
         this.publisher = publisher;
-        this.topic = topic;
+        this.topics = topics;
         this.metrics = metrics;
         this.maxInFlight = maxInFlight;
         this.commitInterval = commitInterval;
@@ -85,7 +86,7 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(topic), this);
+            consumer.subscribe(topics.all(), this);
             while (running) {
                 ConsumerRecords<String, byte[]> records;
                 try {
@@ -93,7 +94,19 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
                 } catch (WakeupException e) {
                     continue;
                 }
+                Set<TopicPartition> heldBack = new HashSet<>();
                 for (ConsumerRecord<String, byte[]> r : records) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (heldBack.contains(tp)) {
+                        continue;
+                    }
+                    if (topics.isRuns(r.topic()) && !toPause(List.of(tp)).isEmpty()) {
+                        // Over the runs' cap (or fresh work came first): fetch it again once there is room.
+                        consumer.seek(tp, r.offset());
+                        consumer.pause(List.of(tp));
+                        heldBack.add(tp);
+                        continue;
+                    }
                     accept(r);
                 }
                 drainCompletions();
@@ -261,17 +274,52 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
         }
     }
 
+    /**
+     * Pauses what may not be fetched now and resumes the rest: every partition while
+     * {@code maxInFlight} jobs are in flight; the runs' partitions also while an auto-run job is,
+     * or while {@code runsMaxInFlight} run jobs are. A poll may return more run jobs than that:
+     * the loop takes them up to the cap and seeks back to the first it leaves.
+     */
     private void adjustPause() {
         Set<TopicPartition> assignment = consumer.assignment();
-        if (!paused && inFlight.get() >= maxInFlight) {
-            consumer.pause(assignment);
-            paused = true;
-            log.debug("paused partitions inFlight={}", inFlight.get());
-        } else if (paused && inFlight.get() < maxInFlight) {
-            consumer.resume(assignment);
-            paused = false;
-            log.debug("resumed partitions inFlight={}", inFlight.get());
+        if (assignment.isEmpty()) {
+            return;
         }
+        Set<TopicPartition> wanted = toPause(assignment);
+        Set<TopicPartition> paused = consumer.paused();
+        Set<TopicPartition> pause = new HashSet<>(wanted);
+        pause.removeAll(paused);
+        Set<TopicPartition> resume = new HashSet<>(paused);
+        resume.removeAll(wanted);
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+            log.debug("paused partitions={} inFlight={}", pause, inFlight.get());
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+            log.debug("resumed partitions={} inFlight={}", resume, inFlight.get());
+        }
+    }
+
+    private Set<TopicPartition> toPause(Collection<TopicPartition> partitions) {
+        int fresh = 0;
+        int runs = 0;
+        for (PartitionProgress p : progress.values()) {
+            if (topics.isRuns(p.partition().topic())) {
+                runs += p.pendingCount();
+            } else {
+                fresh += p.pendingCount();
+            }
+        }
+        boolean full = inFlight.get() >= maxInFlight;
+        boolean runsWait = fresh > 0 || runs >= topics.runsMaxInFlight();
+        Set<TopicPartition> out = new HashSet<>();
+        for (TopicPartition tp : partitions) {
+            if (full || (runsWait && topics.isRuns(tp.topic()))) {
+                out.add(tp);
+            }
+        }
+        return out;
     }
 
     private void updateLag() {
@@ -290,9 +338,7 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
         for (TopicPartition tp : partitions) {
             progress.put(tp, new PartitionProgress(tp));
         }
-        if (paused) {
-            consumer.pause(partitions);
-        }
+        consumer.pause(toPause(partitions));
         assigned = !progress.isEmpty();
         log.info("partitions assigned {}", partitions);
     }

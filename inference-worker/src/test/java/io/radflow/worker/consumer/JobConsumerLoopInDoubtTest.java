@@ -55,8 +55,8 @@ class JobConsumerLoopInDoubtTest {
     });
     private final Outcomes outcomes = new Outcomes();
     // Every job finishes at once with one prediction record named after it.
-    private final JobConsumerLoop loop = new JobConsumerLoop(consumer, publisher, TOPIC, new WorkerMetrics(new SimpleMeterRegistry()),
-            10, Duration.ofMillis(10), outcomes, JobHandlers.accepting((job, value) -> outcomes.completed(new JobOutcome(job,
+    private final JobConsumerLoop loop = new JobConsumerLoop(consumer, publisher, JobTopics.only(TOPIC),
+            new WorkerMetrics(new SimpleMeterRegistry()), 10, Duration.ofMillis(10), outcomes, JobHandlers.accepting((job, value) -> outcomes.completed(new JobOutcome(job,
                     List.of(new ProducerRecord<>("predictions", job.key(), value)), "model", 1, WorkerMetrics.SUCCEEDED))));
     private final Thread thread = new Thread(loop, "job-consumer-loop-test");
 

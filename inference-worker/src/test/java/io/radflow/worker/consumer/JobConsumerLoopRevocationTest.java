@@ -36,7 +36,7 @@ class JobConsumerLoopRevocationTest {
         MockProducer<String, byte[]> p = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         producers.add(p);
         return p;
-    }), TOPIC, new WorkerMetrics(new SimpleMeterRegistry()), 10, Duration.ofMillis(10), outcomes, JobHandlers.accepting((job, value) -> {
+    }), JobTopics.only(TOPIC), new WorkerMetrics(new SimpleMeterRegistry()), 10, Duration.ofMillis(10), outcomes, JobHandlers.accepting((job, value) -> {
         if (job.key().startsWith("slow-")) {
             running.set(job);
         } else {

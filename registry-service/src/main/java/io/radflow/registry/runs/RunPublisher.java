@@ -19,7 +19,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes a run: its jobs on {@code inference-jobs} and its record on {@code model-runs} in one
+ * Publishes a run: its jobs on {@code run-jobs} (workers take them only while fresh auto-run jobs
+ * leave room) and its record on {@code model-runs} in one
  * transaction, so a run is either there with all its jobs or not at all. One producer per process,
  * with a transactional id of its own: runs are new records, there is nothing to fence.
  */
@@ -40,13 +41,13 @@ public final class RunPublisher implements AutoCloseable {
     }
 
     synchronized void publish(List<InferenceJob> jobs, ModelRun run) {
-        String jobsTopic = TopicCatalog.INFERENCE_JOBS.name();
+        String jobsTopic = TopicCatalog.RUN_JOBS.name();
         String runsTopic = TopicCatalog.MODEL_RUNS.name();
         try {
             producer.beginTransaction();
             for (InferenceJob job : jobs) {
                 producer.send(new ProducerRecord<>(jobsTopic, job.getJobId(),
-                        serdes.valueSerializer(TopicCatalog.INFERENCE_JOBS).serialize(jobsTopic, job)));
+                        serdes.valueSerializer(TopicCatalog.RUN_JOBS).serialize(jobsTopic, job)));
             }
             producer.send(new ProducerRecord<>(runsTopic, run.getRunId(), serdes.valueSerializer(TopicCatalog.MODEL_RUNS).serialize(runsTopic, run)));
             producer.commitTransaction();

@@ -29,13 +29,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Dead letters replayed once their cause is fixed, as an operator does it: {@code ./radflow dev},
- * {@code ./radflow upload} and {@code ./radflow dlq replay} as separate processes. Jobs of a model
+ * Data already there, as an operator works with it: {@code ./radflow dev}, {@code ./radflow
+ * upload}, {@code ./radflow dlq replay} and {@code ./radflow runs} as separate processes. First,
+ * dead letters replayed once their cause is fixed. Jobs of a model
  * whose artifact was damaged in the store fail as MODEL_LOAD_FAILED, succeed once the file is
  * restored and they are replayed; uploads for a project that did not exist yet are processed (and
  * run by the model that project has by then) once it exists. A second replay changes nothing.
+ * Then a run of the model over the same study, followed to its end, and a run that selects an
+ * unknown study, refused.
  */
-class DlqReplayIT {
+class ExistingDataIT {
 
     @TempDir
     Path work;
@@ -93,6 +96,18 @@ class DlqReplayIT {
             List<InferenceJob> jobs = readUntil(session, serdes, TopicCatalog.INFERENCE_JOBS.name(),
                     r -> r.value() instanceof InferenceJob j && model.equals(j.getModelId()), 2 * images.size());
             assertThat(jobs).as("each job: once from the trigger, once from the first replay").hasSize(2 * images.size());
+
+            List<String> created = radflow(work, 0, "runs", "create", "classifier", "--project", project, "--wait");
+            assertThat(created.get(0)).startsWith("run ").contains(images.size() + " jobs over " + images.size() + " instances");
+            String runId = created.get(0).split("[ :]")[1];
+            assertThat(created).contains("state: SUCCEEDED", "succeeded: " + images.size(), "failed: 0");
+            assertThat(radflow(work, 0, "runs", "list", "classifier", "--project", project)).anyMatch(l -> l.startsWith(runId + "\tSUCCEEDED"));
+            assertThat(radflow(work, 0, "runs", "show", runId)).contains("runId: " + runId, "expected: " + images.size());
+            try (LauncherProcess refused = LauncherProcess.start(work, "runs", "create", "classifier", "--project", project,
+                    "--study", "1.2.3.999")) {
+                assertThat(refused.waitFor(Duration.ofMinutes(1))).isEqualTo(1);
+                assertThat(String.join("\n", refused.stderr())).contains("holds no study 1.2.3.999");
+            }
             assertThat(dev.terminate(Duration.ofSeconds(60))).isEqualTo(143);
         }
     }
@@ -106,10 +121,14 @@ class DlqReplayIT {
 
     /** {@code ./radflow dlq replay ARGS} against the dev stack of this home; its stdout. */
     private static List<String> replay(Path home, String... args) throws Exception {
-        String[] command = Stream.concat(Stream.of("dlq", "replay"), Arrays.stream(args)).toArray(String[]::new);
-        try (LauncherProcess replay = LauncherProcess.start(home, command)) {
-            assertThat(replay.waitFor(Duration.ofMinutes(2))).as(String.join("\n", replay.stderr())).isZero();
-            return replay.stdout();
+        return radflow(home, 0, Stream.concat(Stream.of("dlq", "replay"), Arrays.stream(args)).toArray(String[]::new));
+    }
+
+    /** {@code ./radflow ARGS} against the dev stack of this home, which must exit with {@code exitCode}; its stdout. */
+    private static List<String> radflow(Path home, int exitCode, String... args) throws Exception {
+        try (LauncherProcess command = LauncherProcess.start(home, args)) {
+            assertThat(command.waitFor(Duration.ofMinutes(3))).as(String.join("\n", command.stderr())).isEqualTo(exitCode);
+            return command.stdout();
         }
     }
 
