@@ -3,6 +3,7 @@ package io.radflow.launcher;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.ConfigDefinition;
 import io.radflow.common.config.ConfigKey;
+import io.radflow.exporter.ExporterConfig;
 import io.radflow.ingestion.OrthancBridgeConfig;
 import io.radflow.ingestion.UploadCommand;
 import io.radflow.registry.RegistryConfig;
@@ -30,12 +31,14 @@ final class CodeFacts {
             "registry-service", RegistryConfig.DEFINITION,
             "autorun-trigger", TriggerConfig.DEFINITION,
             "inference-worker", WorkerConfig.FULL,
+            "results-exporter", ExporterConfig.FULL,
             "orthanc-bridge", OrthancBridgeConfig.DEFINITION,
             "upload", UploadCommand.DEFINITION,
             "topics", CommonConfig.DEFINITION);
 
     /** Services that stay up and serve /metrics (the commands a manifest runs as a long-lived process). */
-    static final Set<String> SERVICES = Set.of("registry-service", "autorun-trigger", "inference-worker", "orthanc-bridge");
+    static final Set<String> SERVICES = Set.of("registry-service", "autorun-trigger", "inference-worker", "orthanc-bridge",
+            "results-exporter");
 
     /**
      * RADFLOW_* variables that are not configuration keys, and the file that reads each: the config
