@@ -39,6 +39,7 @@ import io.radflow.worker.runtime.http.HttpModelRuntime;
 import io.radflow.worker.runtime.mdai.MdaiRuntime;
 import io.radflow.worker.runtime.onnx.OnnxRuntime;
 import io.radflow.worker.settings.ModelSettingsView;
+import io.radflow.worker.settings.RunsView;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -79,6 +80,7 @@ public final class InferenceWorker implements ManagedService {
 
     private HttpSchemaRegistryClient registryClient;
     private ModelSettingsView modelSettings;
+    private RunsView runs;
     private RuntimeRegistry runtimes;
     private ModelCache cache;
     private PixelDecoder pixelDecoder;
@@ -137,7 +139,7 @@ public final class InferenceWorker implements ManagedService {
         if (started || closed) {
             throw new IllegalStateException("a worker starts once");
         }
-        TopicProvisioner.prepare(config, List.of(TopicCatalog.INFERENCE_JOBS, TopicCatalog.RUN_JOBS, TopicCatalog.MODEL_SETTINGS, TopicCatalog.PREDICTIONS,
+        TopicProvisioner.prepare(config, List.of(TopicCatalog.INFERENCE_JOBS, TopicCatalog.RUN_JOBS, TopicCatalog.MODEL_SETTINGS, TopicCatalog.MODEL_RUNS, TopicCatalog.PREDICTIONS,
                 TopicCatalog.JOB_STATUS, TopicCatalog.INFERENCE_JOBS_DLQ));
         WorkerMetrics metrics = new WorkerMetrics(meterRegistry);
         registryClient = new HttpSchemaRegistryClient(SchemaRegistrySettings.from(config));
@@ -145,6 +147,10 @@ public final class InferenceWorker implements ManagedService {
         Map<String, Object> producerProps = producerProps();
         OutputRecords records = new OutputRecords(serdes, RecordSizeLimit.of(producerProps));
         modelSettings = readModelSettings(serdes);
+        runs = new RunsView(new KafkaConsumer<>(KafkaClientProperties.readCommittedConsumer(config, "radflow-worker-" + settings.workerId()
+                + "-runs"), new StringDeserializer(), new ByteArrayDeserializer()), serdes.valueDeserializer(TopicCatalog.MODEL_RUNS),
+                TopicCatalog.MODEL_RUNS.name());
+        runs.start();
 
         pixelDecoder = PixelDecoders.create(settings.codecs());
         DicomImages dicom = new PixelDataImages(pixelDecoder);
@@ -155,7 +161,7 @@ public final class InferenceWorker implements ManagedService {
         pipeline = new JobPipeline(new JobPipeline.Parts(records, modelSettings, batcher, outcomes, cache,
                 new ArtifactVerifier(settings.artifactStoreDir()), contentReader, new FileContentStore(settings.contentStoreDir()),
                 dicom, metrics, settings.retry(), settings.modelTimeout(), settings.contentMaxBytes(), settings.settingsTimeout(),
-                settings.workerId()));
+                settings.workerId(), runs));
 
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(jobConsumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
         consumerMetrics = new KafkaClientMetrics(consumer);
@@ -263,7 +269,8 @@ public final class InferenceWorker implements ManagedService {
 
     @Override
     public boolean healthy() {
-        return started && !closed && loop.healthy() && loopThread.isAlive() && modelSettings.healthy() && runtimes.healthy();
+        return started && !closed && loop.healthy() && loopThread.isAlive() && modelSettings.healthy() && runs.healthy()
+                && runtimes.healthy();
     }
 
     @Override
@@ -289,6 +296,9 @@ public final class InferenceWorker implements ManagedService {
         }
         if (modelSettings != null) {
             modelSettings.close();
+        }
+        if (runs != null) {
+            runs.close();
         }
         if (cache != null) {
             cache.close();

@@ -101,12 +101,14 @@ public final class WorkerFixture implements AutoCloseable {
     }
 
     /**
-     * Starts {@code group} at the current end of {@code inference-jobs}: the topic is shared by
-     * every test class of this JVM, and a new group must not run the other classes' jobs.
+     * Starts {@code group} at the current end of {@code inference-jobs} and {@code run-jobs}: the
+     * topics are shared by every test class of this JVM, and a new group must not run the other
+     * classes' jobs.
      */
     public void startGroupAtEnd(String group) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
             GroupOffsets.startAtEnd(admin, group, TopicCatalog.INFERENCE_JOBS.name());
+            GroupOffsets.startAtEnd(admin, group, TopicCatalog.RUN_JOBS.name());
         }
     }
 
@@ -169,7 +171,8 @@ public final class WorkerFixture implements AutoCloseable {
         producer.send(new ProducerRecord<>(TopicCatalog.INFERENCE_JOBS.name(), key, value)).get(30, TimeUnit.SECONDS);
     }
 
-    private <V> void send(Topic<String, V> topic, String key, V value) throws Exception {
+    /** One record on a catalog topic, acknowledged. */
+    public <V> void send(Topic<String, V> topic, String key, V value) throws Exception {
         Serializer<V> s = serdes.valueSerializer(topic);
         producer.send(new ProducerRecord<>(topic.name(), key, s.serialize(topic.name(), value))).get(30, TimeUnit.SECONDS);
     }

@@ -208,6 +208,38 @@ class RunsIT {
         assertThat(runJobs(runId, 2)).hasSize(2);
     }
 
+    @Test
+    void shouldCancelARunForWhoStartedItOrAnAdminOnly() {
+        String runId = startRun(member, "private-series", Map.of()).get("runId").asText();
+        assertThat(admin.anonymous().delete("/runs/" + runId).status()).isEqualTo(404);
+        assertThat(other.delete("/runs/" + runId).status()).as("cannot see the private project's run").isEqualTo(404);
+        String lee = key("lee");
+        assertThat(admin.put("/projects/" + project + "/members/lee", Map.of("role", "member")).status()).isEqualTo(200);
+        Response notTheirs = admin.as(lee).delete("/runs/" + runId);
+        assertThat(notTheirs.status()).as("a member who did not start it").isEqualTo(403);
+
+        JsonNode cancelled = ok(member.delete("/runs/" + runId));
+        assertThat(cancelled.get("state").asText()).as("its jobs have not run; workers skip them").isEqualTo("CANCELLING");
+        assertThat(cancelled.get("cancelledBy").asText()).isEqualTo("mia");
+        assertThat(ok(admin.delete("/runs/" + runId)).get("cancelledBy").asText()).as("cancelling again changes nothing").isEqualTo("mia");
+        for (InferenceJob job : runJobs(runId, 2)) {
+            Instant now = Instant.now();
+            send(TopicCatalog.JOB_STATUS, job.getJobId(), JobStatus.newBuilder().setJobId(job.getJobId()).setState(JobState.FAILED)
+                    .setReason("CANCELLED").setModelId(job.getModelId()).setModelVersion(1).setScope(job.getScope())
+                    .setJobCreatedAt(job.getCreatedAt()).setFinishedAt(now).setUpdatedAt(now).build());
+        }
+        producer.flush();
+        await().atMost(Duration.ofSeconds(30)).until(() -> ok(member.get("/runs/" + runId)).get("state").asText().equals("CANCELLED"));
+        JsonNode done = ok(member.get("/runs/" + runId));
+        assertThat(done.get("cancelled").asInt()).isEqualTo(2);
+        assertThat(done.get("failed").asInt()).isZero();
+
+        String finished = startRun(member, "private-series", Map.of()).get("runId").asText();
+        runJobs(finished, 2).forEach(j -> status(j, JobState.SUCCEEDED));
+        await().atMost(Duration.ofSeconds(30)).until(() -> ok(member.get("/runs/" + finished)).get("state").asText().equals("SUCCEEDED"));
+        assertThat(member.delete("/runs/" + finished).status()).as("nothing left to cancel").isEqualTo(409);
+    }
+
     private static String runs(String model) {
         return "/ml-models/" + model + "/runs?project=" + project;
     }

@@ -43,6 +43,8 @@ public enum Reason {
     RUNTIME_CRASHED(true),
     RUNTIME_UNAVAILABLE(true),
     INVALID_OUTPUT(false),
+    /** The job's run was cancelled before the job started: skipped, never dead-lettered. */
+    CANCELLED(false),
     /** A result record larger than the producer may send (max.request.size). */
     OUTPUT_TOO_LARGE(false),
 

@@ -11,6 +11,7 @@ import io.radflow.worker.consumer.OutputRecords;
 import io.radflow.worker.metrics.WorkerMetrics;
 import io.radflow.worker.settings.ModelSettingsView;
 import io.radflow.worker.settings.ResolvedVersion;
+import io.radflow.worker.settings.RunsView;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * First stop of every consumed job record, on the consumer loop's thread: decode it, check it,
- * find its model version, and queue it for batching. Records that cannot become jobs go to the
+ * skip it when its run was cancelled, find its model version, and queue it for batching. Records that cannot become jobs go to the
  * dead-letter topic at once; a job whose version the worker has not seen yet waits until the
  * settings reader has caught up with the topic, and only then fails as unknown.
  */
@@ -30,15 +31,19 @@ final class JobIntake {
     private final FailureHandler failures;
     private final OutcomeSink sink;
     private final Duration settingsTimeout;
+    private final RunsView runs;
+    private final StatusEvents statuses;
 
     JobIntake(OutputRecords records, ModelSettingsView settings, BatchQueue queue, FailureHandler failures,
-              OutcomeSink sink, Duration settingsTimeout) {
+              OutcomeSink sink, Duration settingsTimeout, RunsView runs, StatusEvents statuses) {
         this.records = records;
         this.settings = settings;
         this.queue = queue;
         this.failures = failures;
         this.sink = sink;
         this.settingsTimeout = settingsTimeout;
+        this.runs = runs;
+        this.statuses = statuses;
     }
 
     void accept(ConsumedJob consumed, byte[] value) {
@@ -69,6 +74,12 @@ final class JobIntake {
         String problem = problemWith(job);
         if (problem != null) {
             failures.deadLetter(consumed, job, Reason.MALFORMED_EVENT, problem, null, 1, null);
+            return;
+        }
+        Optional<String> cancelled = runs.cancelled(job.getRunId());
+        if (cancelled.isPresent()) {
+            sink.completed(new JobOutcome(consumed, List.of(records.status(statuses.cancelled(job, cancelled.get()))), job.getModelId(),
+                    job.getModelVersion(), WorkerMetrics.SKIPPED));
             return;
         }
         Optional<ResolvedVersion> version = settings.find(job.getModelId(), job.getModelVersion());

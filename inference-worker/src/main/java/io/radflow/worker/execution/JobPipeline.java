@@ -17,6 +17,7 @@ import io.radflow.worker.preprocess.DicomImages;
 import io.radflow.worker.runtime.ArtifactVerifier;
 import io.radflow.worker.runtime.ModelCache;
 import io.radflow.worker.settings.ModelSettingsView;
+import io.radflow.worker.settings.RunsView;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
@@ -39,7 +40,7 @@ public final class JobPipeline implements JobHandler, AutoCloseable {
     public record Parts(OutputRecords records, ModelSettingsView settings, DynamicBatcher<QueuedJob> batcher, OutcomeSink sink,
                         ModelCache cache, ArtifactVerifier artifacts, ContentReader content, ContentStore derivedStore,
                         DicomImages dicom, WorkerMetrics metrics, RetryPolicy retry, Duration modelTimeout,
-                        long contentMaxBytes, Duration settingsTimeout, String workerId) {
+                        long contentMaxBytes, Duration settingsTimeout, String workerId, RunsView runs) {
     }
 
     private final DynamicBatcher<QueuedJob> batcher;
@@ -58,7 +59,7 @@ public final class JobPipeline implements JobHandler, AutoCloseable {
         BatchQueue queue = new BatchQueue(p.batcher());
         FailureHandler failures = new FailureHandler(p.retry(), timer, p.sink(), p.records(),
                 new JobDeadLetters(p.records(), p.workerId()), statuses, p.metrics(), queue::enqueue);
-        this.intake = new JobIntake(p.records(), p.settings(), queue, failures, p.sink(), p.settingsTimeout());
+        this.intake = new JobIntake(p.records(), p.settings(), queue, failures, p.sink(), p.settingsTimeout(), p.runs(), statuses);
         this.executor = new BatchExecutor(new RequestBuilder(new ContentFetcher(p.content(), p.contentMaxBytes()), p.dicom()),
                 new ModelSpecs(p.artifacts()), p.cache(), new PredictionFactory(p.derivedStore()), p.records(), statuses,
                 failures, p.sink(), p.metrics(), p.modelTimeout(), p.workerId());

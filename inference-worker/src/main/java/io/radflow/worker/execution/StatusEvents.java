@@ -35,6 +35,13 @@ final class StatusEvents {
                 .setFinishedAt(now).setUpdatedAt(now).build();
     }
 
+    /** A job of a cancelled run, skipped before it started: FAILED with reason CANCELLED, never dead-lettered. */
+    JobStatus cancelled(InferenceJob job, String message) {
+        Instant now = Instant.now();
+        return base(job, JobState.FAILED, 0).setReason(Reason.CANCELLED.name()).setMessage(message).setFinishedAt(now)
+                .setUpdatedAt(now).build();
+    }
+
     private JobStatus.Builder base(InferenceJob job, JobState state, int attempt) {
         return JobStatus.newBuilder().setJobId(job.getJobId()).setState(state).setModelId(job.getModelId())
                 .setModelVersion(job.getModelVersion()).setScope(job.getScope()).setWorkerId(workerId).setAttempts(attempt)

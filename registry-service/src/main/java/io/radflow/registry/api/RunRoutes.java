@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * Runs: a model over data its project already holds. {@code POST /ml-models/{name}/runs} answers
  * 202 with the run's id and its job count (the jobs are on their way); {@code GET /runs/{id}} and
- * {@code GET /ml-models/{name}/runs} show progress.
+ * {@code GET /ml-models/{name}/runs} show progress; {@code DELETE /runs/{id}} cancels.
  */
 final class RunRoutes {
 
@@ -37,6 +37,7 @@ final class RunRoutes {
         routes.get("/ml-models/{name}/runs", ctx -> ctx.json(Map.of("runs",
                 runs.list(http.caller(ctx), ctx.pathParam("name"), ctx.queryParam("project")))));
         routes.get("/runs/{id}", ctx -> ctx.json(runs.get(http.caller(ctx), ctx.pathParam("id"))));
+        routes.delete("/runs/{id}", ctx -> ctx.json(runs.cancel(http.caller(ctx), ctx.pathParam("id"))));
     }
 
     private void create(Context ctx) {

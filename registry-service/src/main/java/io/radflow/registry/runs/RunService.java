@@ -11,6 +11,7 @@ import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.ModelRun;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ModelVersion;
+import io.radflow.schemas.avro.ProjectRole;
 import io.radflow.schemas.avro.ProjectSettings;
 import io.radflow.schemas.avro.RunSelection;
 import java.security.SecureRandom;
@@ -85,6 +86,35 @@ public final class RunService {
         publisher.publish(plan.jobs(), run);
         view.awaitRun(runId, r -> true, timeout);
         return run;
+    }
+
+    /**
+     * Cancels a run: its jobs that have not started are skipped by the workers (status FAILED,
+     * reason CANCELLED); those running finish. Who started it, an admin of its project or a
+     * system admin may; cancelling a cancelled run again changes nothing.
+     *
+     * @throws RegistryException 404 for a run the caller cannot see, 401/403 for one they may not
+     *         cancel, 409 for a run whose jobs all finished
+     */
+    public RunReport cancel(Caller caller, String runId) {
+        ModelRun run = view.run(runId).filter(r -> visible(caller, r)).orElseThrow(() -> RegistryException.notFound("no run " + runId));
+        caller.requireUser();
+        ProjectSettings project = view.project(run.getProjectId()).orElseThrow(() -> AccessPolicy.projectNotFound(run.getProjectId()));
+        boolean admin = caller.systemAdmin() || AccessPolicy.role(project, caller).filter(r -> r == ProjectRole.ADMIN).isPresent();
+        if (!admin && !caller.is(run.getRequestedBy())) {
+            throw RegistryException.forbidden("only who started run " + runId + ", an admin of project '" + run.getProjectId()
+                    + "' or a system admin may cancel it");
+        }
+        if (run.getCancelledAt() != null) {
+            return RunReport.of(run, states.of(runId).values());
+        }
+        if (!"RUNNING".equals(RunReport.of(run, states.of(runId).values()).state())) {
+            throw RegistryException.conflict("run " + runId + " has finished; there is nothing to cancel");
+        }
+        ModelRun cancelled = ModelRun.newBuilder(run).setCancelledBy(caller.name()).setCancelledAt(clock.instant()).build();
+        publisher.publish(List.of(), cancelled);
+        view.awaitRun(runId, r -> r.getCancelledAt() != null, timeout);
+        return RunReport.of(cancelled, states.of(runId).values());
     }
 
     /** A run with its progress; 404 for one the caller may not see. */

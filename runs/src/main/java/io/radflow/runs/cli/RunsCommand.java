@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./radflow runs}: run a model over data already there, and follow its runs, through the registry's REST API. */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "Run a model over data its project already holds, and follow runs.",
-        subcommands = {RunsCommand.Create.class, RunsCommand.ListRuns.class, RunsCommand.Show.class})
+        subcommands = {RunsCommand.Create.class, RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Cancel.class})
 public final class RunsCommand implements Runnable {
 
     @Spec
@@ -30,12 +30,12 @@ public final class RunsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: create, list or show");
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: create, list, show or cancel");
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Start a run of MODEL over the project's data (all criteria given must hold) and print its id.",
-                "With --wait, follow it to the end (progress on stderr) and exit 1 if any job failed."})
+                "With --wait, follow it to the end (progress on stderr) and exit 1 if any job failed or was cancelled."})
     static final class Create implements Callable<Integer> {
 
         @Spec
@@ -96,7 +96,7 @@ public final class RunsCommand implements Runnable {
             }
             JsonNode run = follow(runId, started.get("jobs").asInt());
             printRun(out, run);
-            return run.get("failed").asInt() > 0 ? 1 : 0;
+            return run.get("failed").asInt() > 0 || run.get("cancelled").asInt() > 0 ? 1 : 0;
         }
 
         private JsonNode follow(String runId, int jobs) throws InterruptedException {
@@ -104,9 +104,10 @@ public final class RunsCommand implements Runnable {
                     .setInitialMax(jobs).setUnit(" jobs", 1).setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
                 while (true) {
                     JsonNode run = registry.get("/runs/" + runId);
-                    bar.stepTo(run.get("succeeded").asInt() + run.get("failed").asInt());
+                    bar.stepTo(run.get("succeeded").asInt() + run.get("failed").asInt() + run.get("cancelled").asInt());
                     bar.setExtraMessage(run.get("failed").asInt() > 0 ? run.get("failed").asInt() + " failed" : "");
-                    if (!"RUNNING".equals(run.get("state").asText())) {
+                    String state = run.get("state").asText();
+                if (!"RUNNING".equals(state) && !"CANCELLING".equals(state)) {
                         return run;
                     }
                     Thread.sleep(Duration.ofSeconds(1).toMillis());
@@ -168,6 +169,27 @@ public final class RunsCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             printRun(out, registry.get("/runs/" + RegistryClient.query(runId)));
+            return 0;
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true,
+            description = "Cancel a run: workers skip its jobs that have not started; those running finish.")
+    static final class Cancel implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        RegistryClient registry;
+
+        @Parameters(paramLabel = "RUN", description = "The run's id.")
+        String runId;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            printRun(out, registry.delete("/runs/" + RegistryClient.query(runId)));
             return 0;
         }
     }
