@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * whose artifact was damaged in the store fail as MODEL_LOAD_FAILED, succeed once the file is
  * restored and they are replayed; uploads for a project that did not exist yet are processed (and
  * run by the model that project has by then) once it exists. A second replay changes nothing.
- * Then a run of the model over the same study, followed to its end, and a run that selects an
- * unknown study, refused.
+ * Then models created after the upload run over the study, at instance and series scope,
+ * followed to their end, and a run that selects an unknown study, refused.
  */
 class ExistingDataIT {
 
@@ -97,12 +97,20 @@ class ExistingDataIT {
                     r -> r.value() instanceof InferenceJob j && model.equals(j.getModelId()), 2 * images.size());
             assertThat(jobs).as("each job: once from the trigger, once from the first replay").hasSize(2 * images.size());
 
-            List<String> created = radflow(work, 0, "runs", "create", "classifier", "--project", project, "--wait");
-            assertThat(created.get(0)).startsWith("run ").contains(images.size() + " jobs over " + images.size() + " instances");
-            String runId = created.get(0).split("[ :]")[1];
-            assertThat(created).contains("state: SUCCEEDED", "succeeded: " + images.size(), "failed: 0");
-            assertThat(radflow(work, 0, "runs", "list", "classifier", "--project", project)).anyMatch(l -> l.startsWith(runId + "\tSUCCEEDED"));
-            assertThat(radflow(work, 0, "runs", "show", runId)).contains("runId: " + runId, "expected: " + images.size());
+            // Models that did not exist when the study was uploaded, run over it: one job per image, one per image series.
+            Map<String, Integer> expected = Map.of("instance", images.size(), "series", study.imageSeries().size());
+            for (Map.Entry<String, Integer> scope : expected.entrySet()) {
+                String name = "after-" + scope.getKey();
+                registry.createModel(project, name, "onnx", "onnx", DevSession.autoRun().put("autoRun", false));
+                registry.addVersion(project, name, DevSession.version(scope.getKey(), DevSession.brightnessLabels(),
+                        Map.of("output.activation", "softmax")), "brightness.onnx", onnx);
+                List<String> created = radflow(work, 0, "runs", "create", name, "--project", project, "--wait");
+                assertThat(created.get(0)).startsWith("run ").contains(scope.getValue() + " jobs over " + images.size() + " instances");
+                String runId = created.get(0).split("[ :]")[1];
+                assertThat(created).contains("state: SUCCEEDED", "succeeded: " + scope.getValue(), "failed: 0", "cancelled: 0");
+                assertThat(radflow(work, 0, "runs", "list", name, "--project", project)).anyMatch(l -> l.startsWith(runId + "\tSUCCEEDED"));
+                assertThat(radflow(work, 0, "runs", "show", runId)).contains("runId: " + runId, "expected: " + scope.getValue());
+            }
             try (LauncherProcess refused = LauncherProcess.start(work, "runs", "create", "classifier", "--project", project,
                     "--study", "1.2.3.999")) {
                 assertThat(refused.waitFor(Duration.ofMinutes(1))).isEqualTo(1);
