@@ -82,9 +82,14 @@ final class ExporterFixture implements AutoCloseable {
 
     /** A model whose version 1 asks for export, with the fixtures' label classes. */
     ModelSettings exportingModel(String modelId, String projectId) throws Exception {
+        return model(modelId, projectId, true);
+    }
+
+    /** A model whose version 1 asks for export or not, with the fixtures' label classes. */
+    ModelSettings model(String modelId, String projectId, boolean export) throws Exception {
         ModelSettings model = Events.model(modelId, projectId, Scope.SERIES, ExportFixtures.DONE);
         ModelVersion v = ModelVersion.newBuilder(model.getVersions().get(0)).setLabelClasses(ExportFixtures.LABELS)
-                .setExportResults(true).build();
+                .setExportResults(export).build();
         model.setVersions(List.of(v));
         model.setName("liver-ai");
         send(TopicCatalog.MODEL_SETTINGS, modelId, model);
@@ -117,6 +122,11 @@ final class ExporterFixture implements AutoCloseable {
 
     /** What a worker publishes for a succeeded job: the job (as the trigger did), its predictions and its status. */
     void finishedJob(String projectId, String modelId, JobInstance instance, List<Prediction> predictions) throws Exception {
+        finishedJob(projectId, modelId, instance, predictions, predictions.size());
+    }
+
+    /** As above, with the prediction count the status announces (more than published: predictions that never arrive). */
+    void finishedJob(String projectId, String modelId, JobInstance instance, List<Prediction> predictions, int announced) throws Exception {
         String jobId = predictions.get(0).getJobId();
         InferenceJob job = InferenceJob.newBuilder().setJobId(jobId).setProjectId(projectId).setDatasetId("dataset-1")
                 .setModelId(modelId).setModelVersion(1).setScope(Scope.SERIES).setScopeUid(instance.getSeriesInstanceUid())
@@ -127,7 +137,7 @@ final class ExporterFixture implements AutoCloseable {
             Prediction own = Prediction.newBuilder(p).setProjectId(projectId).setModelId(modelId).setModelVersion(1).build();
             send(TopicCatalog.PREDICTIONS, own.getStudyInstanceUid(), own);
         }
-        succeeded(jobId, modelId, predictions.size());
+        succeeded(jobId, modelId, announced);
     }
 
     void succeeded(String jobId, String modelId, int predictionCount) throws Exception {

@@ -57,7 +57,8 @@ class ResultsExporterIT {
         fixture.project("p-401-" + run, ExporterFixture.stow(dicomWeb, "wrong"));
         fixture.project("p-down-" + run, ExporterFixture.stow("http://127.0.0.1:" + OrthancServer.freePort() + "/dicom-web", "orthanc"));
         fixture.project("p-refuses-" + run, ExporterFixture.stow(dicomWeb, "orthanc"));
-        exporter = new ResultsExporter(fixture.config("exporter-it-" + run, Map.of()));
+        fixture.model("quiet-" + run, "p-good-" + run, false);
+        exporter = new ResultsExporter(fixture.config("exporter-it-" + run, Map.of(ExporterConfig.JOB_WAIT.name(), "5s")));
         exporter.start();
     }
 
@@ -146,6 +147,41 @@ class ResultsExporterIT {
             assertThat(refused.getReason()).isEqualTo("DESTINATION_REJECTED");
             assertThat(refused.getMessage()).contains("refused the objects with HTTP 400");
             assertThat(dlq.stream().filter(r -> r.key().equals(jobGood)).count()).isZero();
+        }
+    }
+
+    @Test
+    void shouldDeadLetterBadAndIncompleteJobsAndLeaveVersionsThatDoNotExport() throws Exception {
+        JobInstance ct = fixture.instance(ExportFixtures.CT);
+        SourceImage ctImage = ExportFixtures.source(ExportFixtures.CT);
+        String quiet = "job-quiet-" + run;
+        fixture.finishedJob("p-good-" + run, "quiet-" + run, ct, List.of(prediction(quiet, 0, ctImage, 0, 2,
+                new BoundingBox(1.0, 2.0, 3.0, 4.0), 0.5)));
+        String badMask = "job-bad-mask-" + run;
+        fixture.finishedJob("p-good-" + run, "model-" + run, ct, List.of(prediction(badMask, 0, ctImage, 0, 1, mask(64, 64, i -> true), null)));
+        String incomplete = "job-incomplete-" + run;
+        fixture.finishedJob("p-good-" + run, "model-" + run, ct, List.of(prediction(incomplete, 0, ctImage, 0, 2,
+                new BoundingBox(1.0, 2.0, 3.0, 4.0), 0.5)), 2);
+        String marker = "job-marker-" + run;
+        fixture.finishedJob("p-good-" + run, "model-" + run, ct, List.of(prediction(marker, 0, ctImage, 0, 2,
+                new BoundingBox(1.0, 2.0, 3.0, 4.0), 0.5)));
+
+        try (TopicReader<String, JobFailure> reader = fixture.deadLetterReader()) {
+            List<ConsumerRecord<String, JobFailure>> dlq = reader.readUntil(r -> dead(r, badMask) != null && dead(r, incomplete) != null,
+                    Duration.ofSeconds(60));
+            JobFailure mask = dead(dlq, badMask);
+            assertThat(mask.getReason()).isEqualTo("EXPORT_INVALID_RESULT");
+            assertThat(mask.getRetriable()).isFalse();
+            assertThat(mask.getMessage()).contains("is 64x64 but its source instance").contains("is 128x128");
+            JobFailure missing = dead(dlq, incomplete);
+            assertThat(missing.getReason()).isEqualTo("EXPORT_INVALID_RESULT");
+            assertThat(missing.getMessage()).contains("succeeded but 1 of its 2 predictions did not arrive within 5 s (exporter.job.wait)");
+        }
+        try (TopicReader<String, ResultsExported> reader = fixture.exportedReader()) {
+            List<ConsumerRecord<String, ResultsExported>> exported = reader.readUntil(r -> forJob(r, marker) != null, Duration.ofSeconds(60));
+            assertThat(forJob(exported, marker)).as("a later job of the exporting version").isNotNull();
+            assertThat(forJob(exported, quiet)).as("a version without exportResults is not exported").isNull();
+            assertThat(forJob(exported, badMask)).isNull();
         }
     }
 
