@@ -126,7 +126,8 @@ public final class RegistryHttpServer implements AutoCloseable {
         }
     }
 
-    static int statusOf(Reason reason) {
+    /** The HTTP status of a refusal, for every service that answers the registry's way. */
+    public static int statusOf(Reason reason) {
         return switch (reason) {
             case INVALID_REQUEST, INVALID_ARTIFACT, MALFORMED_EVENT, MISSING_FIELD -> 400;
             case UNAUTHENTICATED -> 401;
