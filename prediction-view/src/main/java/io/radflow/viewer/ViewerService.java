@@ -8,6 +8,7 @@ import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.error.Reason;
 import io.radflow.common.io.Directories;
 import io.radflow.common.kafka.KafkaClientProperties;
+import io.radflow.common.kafka.StreamsExceptionHandling;
 import io.radflow.common.lifecycle.ManagedService;
 import io.radflow.common.metrics.MetricsSetup;
 import io.radflow.content.ContentReaderFactory;
@@ -68,6 +69,7 @@ public final class ViewerService implements ManagedService {
     private Path tempDir;
     private KafkaStreams streams;
     private ViewerHttpServer http;
+    private EventHub events;
     private volatile boolean closed;
 
     public ViewerService(RadflowConfig config) {
@@ -94,8 +96,7 @@ public final class ViewerService implements ManagedService {
             TopicSerdes serdes = TopicSerdes.from(schemaRegistry, config);
             ViewerMetrics metrics = new ViewerMetrics(prometheus);
             ObjectMapper json = new ObjectMapper();
-            EventHub events = new EventHub(json, config.get(ViewerConfig.SSE_KEEP_ALIVE));
-            resources.add(events);
+            events = new EventHub(json, config.get(ViewerConfig.SSE_KEEP_ALIVE));
 
             Properties streamsConfig = streamsProperties();
             streams = new KafkaStreams(ViewerStores.build(serdes, new ViewUpdates(), (ViewChange c) -> {
@@ -134,6 +135,7 @@ public final class ViewerService implements ManagedService {
         props.put(StreamsConfig.consumerPrefix("isolation.level"), "read_committed");
         props.put(StreamsConfig.globalConsumerPrefix("isolation.level"), "read_committed");
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.putAll(StreamsExceptionHandling.globalHandlerEnabled());
         Path stateDir = config.get(ViewerConfig.STATE_DIR);
         props.put(StreamsConfig.STATE_DIR_CONFIG, (stateDir != null ? Files.createDirectories(stateDir)
                 : Files.createDirectories(tempDir.resolve("streams"))).toString());
@@ -190,6 +192,10 @@ public final class ViewerService implements ManagedService {
             return;
         }
         closed = true;
+        // Event streams end first, while the HTTP server can still finish their responses.
+        if (events != null) {
+            events.close();
+        }
         if (http != null) {
             http.close();
         }

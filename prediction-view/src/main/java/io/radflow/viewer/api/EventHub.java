@@ -6,6 +6,7 @@ import io.javalin.http.sse.SseClient;
 import io.radflow.viewer.view.PredictionView;
 import io.radflow.viewer.view.ViewChange;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -109,16 +110,22 @@ public final class EventHub implements AutoCloseable {
                 s.client().sendEvent(event, data);
             }
         } catch (RuntimeException e) {
+            // The client went away; Javalin ends its response when the emitter reports it closed.
             log.debug("dropping an event stream that failed error={}", e.toString());
             subscribers.remove(s);
-            s.client().close();
         }
     }
 
     @Override
     public void close() {
         sender.shutdownNow();
-        subscribers.forEach(s -> s.client().close());
+        try {
+            sender.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Subscriber> open = List.copyOf(subscribers);
         subscribers.clear();
+        open.forEach(s -> s.client().close());
     }
 }
