@@ -12,6 +12,8 @@ import io.radflow.registry.RegistryConfig;
 import io.radflow.registry.RegistryService;
 import io.radflow.trigger.AutorunTriggerService;
 import io.radflow.trigger.TriggerConfig;
+import io.radflow.viewer.ViewerConfig;
+import io.radflow.viewer.ViewerService;
 import io.radflow.worker.InferenceWorker;
 import io.radflow.worker.WorkerConfig;
 import java.util.ArrayList;
@@ -19,8 +21,8 @@ import java.util.List;
 
 /**
  * The services {@code ./radflow dev} runs in one JVM next to the embedded stack, in start order:
- * the registry service first (the others read the settings it writes), then the trigger and a
- * worker. Each service's own configuration keys join {@link #DEFINITION}.
+ * the registry service first (the others read the settings it writes), then the trigger, a
+ * worker and the viewer. Each service's own configuration keys join {@link #DEFINITION}.
  */
 final class DevServices {
 
@@ -28,11 +30,13 @@ final class DevServices {
     }
 
     static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(StorageConfig.DEFINITION).and(RegistryConfig.KEYS)
-            .and(OrthancBridgeConfig.BRIDGE).and(TriggerConfig.KEYS).and(WorkerConfig.DEFINITION);
+            .and(OrthancBridgeConfig.BRIDGE).and(TriggerConfig.KEYS).and(WorkerConfig.DEFINITION)
+            .and(ViewerConfig.KEYS);
 
     static List<ManagedService> create(RadflowConfig config) {
         List<ManagedService> services = new ArrayList<>();
-        services.add(new RegistryService(config));
+        RegistryService registry = new RegistryService(config);
+        services.add(registry);
         if (OrthancBridge.configured(config)) {
             services.add(OrthancBridge.create(config, Metrics.globalRegistry));
         }
@@ -41,6 +45,8 @@ final class DevServices {
         // Last: the worker runs what the others produce. Its own default id, so a standalone
         // ./radflow inference-worker on this host does not fence it.
         services.add(InferenceWorker.builder(config).defaultWorkerId(InferenceWorker.hostName() + "-dev").build());
+        // The viewer answers to the registry's keys, the generated admin key included.
+        services.add(new ViewerService(config, registry.adminKey()));
         return services;
     }
 }

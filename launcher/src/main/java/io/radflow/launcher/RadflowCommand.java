@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             PredictionsCommand.class,
             RegistryServiceCommand.class,
+            ViewerCommand.class,
             AutorunTriggerCommand.class,
             SchemasCommand.class,
             TopicsCommand.class,

@@ -65,6 +65,7 @@ public final class ViewerService implements ManagedService {
 
     private final RadflowConfig config;
     private final PrometheusMeterRegistry prometheus;
+    private final String adminKey;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Path tempDir;
     private KafkaStreams streams;
@@ -73,11 +74,20 @@ public final class ViewerService implements ManagedService {
     private volatile boolean closed;
 
     public ViewerService(RadflowConfig config) {
-        this(config, MetricsSetup.prometheusRegistry("viewer"));
+        this(config, config.get(RegistryConfig.ADMIN_API_KEY));
     }
 
-    public ViewerService(RadflowConfig config, PrometheusMeterRegistry prometheus) {
+    /**
+     * @param adminKey the registry's bootstrap admin key, which this viewer also accepts (null: none);
+     *                 {@code ./radflow dev} passes the key its registry generated
+     */
+    public ViewerService(RadflowConfig config, String adminKey) {
+        this(config, adminKey, MetricsSetup.prometheusRegistry("viewer"));
+    }
+
+    public ViewerService(RadflowConfig config, String adminKey, PrometheusMeterRegistry prometheus) {
         this.config = config;
+        this.adminKey = adminKey;
         this.prometheus = prometheus;
     }
 
@@ -116,7 +126,7 @@ public final class ViewerService implements ManagedService {
             resources.add(decoder);
             http = ViewerHttpServer.start(config.get(ViewerConfig.HTTP_HOST), config.get(ViewerConfig.HTTP_PORT),
                     new ViewerHttpServer.Dependencies(json, metrics, prometheus, this::healthy, view,
-                            new ApiKeyAuthenticator(registry, config.get(RegistryConfig.ADMIN_API_KEY), config.get(RegistryConfig.ADMIN_USER)),
+                            new ApiKeyAuthenticator(registry, adminKey, config.get(RegistryConfig.ADMIN_USER)),
                             events, ContentReaderFactory.create(config), decoder, config.get(ViewerConfig.MAX_INSTANCE_BYTES),
                             config.get(ViewerConfig.FRAME_CACHE_SIZE)));
             log.info("viewer started url={} applicationId={} bootstrapServers={}", url(), config.get(ViewerConfig.APPLICATION_ID),
@@ -176,6 +186,7 @@ public final class ViewerService implements ManagedService {
         if (http != null) {
             out.put("url", url());
             out.put("openapi", url() + "/openapi.json");
+            out.put("metrics", url() + "/metrics");
         }
         return out;
     }
