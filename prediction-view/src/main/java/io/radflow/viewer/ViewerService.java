@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
-import io.radflow.common.error.Reason;
 import io.radflow.common.io.Directories;
 import io.radflow.common.kafka.KafkaClientProperties;
 import io.radflow.common.kafka.StreamsExceptionHandling;
@@ -16,7 +15,7 @@ import io.radflow.pixels.CodecSettings;
 import io.radflow.pixels.PixelDecoder;
 import io.radflow.pixels.PixelDecoders;
 import io.radflow.registry.RegistryConfig;
-import io.radflow.registry.RegistryException;
+import io.radflow.registry.StreamsStartup;
 import io.radflow.registry.auth.ApiKeyAuthenticator;
 import io.radflow.registry.view.RegistryView;
 import io.radflow.registry.view.ViewUpdates;
@@ -40,11 +39,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +109,7 @@ public final class ViewerService implements ManagedService {
                 metrics.viewChange(c.kind());
                 events.changed(c);
             }, metrics::undecodable, streamsConfig), streamsConfig);
-            startStreams();
+            StreamsStartup.startAndAwaitRunning(streams, "viewer", STARTUP_TIMEOUT);
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(prometheus);
             resources.add(streamsMetrics);
@@ -150,25 +146,6 @@ public final class ViewerService implements ManagedService {
         props.put(StreamsConfig.STATE_DIR_CONFIG, (stateDir != null ? Files.createDirectories(stateDir)
                 : Files.createDirectories(tempDir.resolve("streams"))).toString());
         return props;
-    }
-
-    private void startStreams() throws InterruptedException {
-        CountDownLatch running = new CountDownLatch(1);
-        streams.setStateListener((now, before) -> {
-            log.info("viewer streams state {} -> {}", before, now);
-            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                running.countDown();
-            }
-        });
-        streams.setUncaughtExceptionHandler(e -> {
-            log.error("viewer stream thread failed; the view stops updating error={}", e.toString(), e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        streams.start();
-        if (!running.await(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || streams.state() != KafkaStreams.State.RUNNING) {
-            throw new RegistryException(Reason.INTERNAL, "the viewer's Kafka Streams application did not reach RUNNING within "
-                    + STARTUP_TIMEOUT.toSeconds() + " s (state " + streams.state() + ")");
-        }
     }
 
     public String url() {

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
-import io.radflow.common.error.Reason;
 import io.radflow.common.kafka.KafkaClientProperties;
 import io.radflow.common.kafka.StreamsExceptionHandling;
 import io.radflow.common.lifecycle.ManagedService;
@@ -42,13 +41,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,7 +113,7 @@ public final class RegistryService implements ManagedService {
             Properties streamsConfig = streamsProperties();
             streams = new KafkaStreams(RegistryTopology.build(serdes, updates, config.get(RegistryConfig.LAST_USED_RESOLUTION), metrics,
                     streamsConfig), streamsConfig);
-            startStreams();
+            StreamsStartup.startAndAwaitRunning(streams, "registry", STARTUP_TIMEOUT);
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(prometheus);
             resources.add(streamsMetrics);
@@ -158,25 +154,6 @@ public final class RegistryService implements ManagedService {
         props.put(StreamsConfig.STATE_DIR_CONFIG, (stateDir != null ? Files.createDirectories(stateDir)
                 : Files.createDirectories(tempDir.resolve("streams"))).toString());
         return props;
-    }
-
-    private void startStreams() throws InterruptedException {
-        CountDownLatch running = new CountDownLatch(1);
-        streams.setStateListener((now, before) -> {
-            log.info("registry streams state {} -> {}", before, now);
-            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                running.countDown();
-            }
-        });
-        streams.setUncaughtExceptionHandler(e -> {
-            log.error("registry stream thread failed; the registry stops serving writes error={}", e.toString(), e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        streams.start();
-        if (!running.await(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || streams.state() != KafkaStreams.State.RUNNING) {
-            throw new RegistryException(Reason.INTERNAL, "the registry's Kafka Streams application did not reach RUNNING within "
-                    + STARTUP_TIMEOUT.toSeconds() + " s (state " + streams.state() + ")");
-        }
     }
 
     public String url() {

@@ -2,6 +2,7 @@ package io.radflow.viewer.api;
 
 import io.javalin.http.Context;
 import io.radflow.registry.RegistryException;
+import io.radflow.registry.api.HttpSupport;
 import io.radflow.registry.auth.AccessPolicy;
 import io.radflow.registry.auth.ApiKeyAuthenticator;
 import io.radflow.registry.auth.Caller;
@@ -16,23 +17,16 @@ import java.util.Optional;
  */
 final class Access {
 
-    private static final String CALLER = "radflow.caller";
-
-    private final ApiKeyAuthenticator keys;
+    private final HttpSupport support;
     private final RegistryView registry;
 
     Access(ApiKeyAuthenticator keys, RegistryView registry) {
-        this.keys = keys;
+        this.support = new HttpSupport(keys::authenticate);
         this.registry = registry;
     }
 
     Caller caller(Context ctx) {
-        Caller caller = ctx.attribute(CALLER);
-        if (caller == null) {
-            caller = keys.authenticate(ctx.header("Authorization"));
-            ctx.attribute(CALLER, caller);
-        }
-        return caller;
+        return support.caller(ctx);
     }
 
     /** The {@code project} query parameter, once the caller may read that project. */

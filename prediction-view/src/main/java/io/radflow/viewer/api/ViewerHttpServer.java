@@ -1,17 +1,14 @@
 package io.radflow.viewer.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
-import io.javalin.router.Endpoint;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
@@ -19,6 +16,8 @@ import io.radflow.content.ContentReader;
 import io.radflow.pixels.PixelDecoder;
 import io.radflow.pixels.image.Window;
 import io.radflow.registry.RegistryException;
+import io.radflow.registry.api.HttpSupport;
+import io.radflow.registry.api.OpenApiDocument;
 import io.radflow.registry.api.RegistryHttpServer;
 import io.radflow.registry.auth.ApiKeyAuthenticator;
 import io.radflow.registry.auth.Caller;
@@ -29,13 +28,9 @@ import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.ProjectSettings;
 import io.radflow.viewer.ViewerMetrics;
 import io.radflow.viewer.view.PredictionView;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -51,6 +46,7 @@ public final class ViewerHttpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ViewerHttpServer.class);
     private static final String OPENAPI = "/io/radflow/viewer/openapi.yaml";
+    /** Set by {@link RegistryHttpServer#error}: the 404/405 handlers leave a written error alone. */
     private static final String ERROR_WRITTEN = "radflow.error.written";
 
     private final Javalin app;
@@ -69,7 +65,7 @@ public final class ViewerHttpServer implements AutoCloseable {
         Access access = new Access(d.keys(), d.view().registry());
         Json json = new Json(d.json());
         FrameRenderer frames = new FrameRenderer(d.content(), d.decoder(), d.maxInstanceBytes(), d.frameCacheSize(), d.metrics());
-        String openApi = openApiJson(d.json());
+        String openApi = OpenApiDocument.json(OPENAPI);
         d.metrics().sseClients(d.events()::size);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -82,24 +78,24 @@ public final class ViewerHttpServer implements AutoCloseable {
                 s.directory = "/io/radflow/viewer/web";
                 s.location = Location.CLASSPATH;
             });
-            config.requestLogger.http((ctx, ms) -> d.metrics().httpRequest(ctx.method().name(), routeOf(ctx), ctx.statusCode(),
+            config.requestLogger.http((ctx, ms) -> d.metrics().httpRequest(ctx.method().name(), RegistryHttpServer.routeOf(ctx), ctx.statusCode(),
                     Duration.ofNanos((long) (ms * 1_000_000))));
 
-            config.routes.exception(RadflowException.class, (e, ctx) -> error(ctx, status(e.reason()), Enums.text(e.reason()), e.getMessage()));
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+            config.routes.exception(RadflowException.class, (e, ctx) -> RegistryHttpServer.error(ctx, status(e.reason()), Enums.text(e.reason()), e.getMessage()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> RegistryHttpServer.error(ctx, e.getStatus(),
                     e.getStatus() == 404 ? "not-found" : "http-" + e.getStatus(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("request failed method={} path={} error={}", ctx.method().name(), ctx.path(), e.toString(), e);
-                error(ctx, 500, "internal", "internal error: " + e.getClass().getSimpleName());
+                RegistryHttpServer.error(ctx, 500, "internal", "internal error: " + e.getClass().getSimpleName());
             });
             config.routes.error(404, ctx -> {
                 if (ctx.attribute(ERROR_WRITTEN) == null) {
-                    error(ctx, 404, "not-found", "no route " + ctx.method().name() + " " + ctx.path() + "; see /openapi.json");
+                    RegistryHttpServer.error(ctx, 404, "not-found", "no route " + ctx.method().name() + " " + ctx.path() + "; see /openapi.json");
                 }
             });
             config.routes.error(405, ctx -> {
                 if (ctx.attribute(ERROR_WRITTEN) == null) {
-                    error(ctx, 405, "method-not-allowed", ctx.method().name() + " is not allowed on " + ctx.path());
+                    RegistryHttpServer.error(ctx, 405, "method-not-allowed", ctx.method().name() + " is not allowed on " + ctx.path());
                 }
             });
 
@@ -121,8 +117,8 @@ public final class ViewerHttpServer implements AutoCloseable {
             });
             config.routes.get("/api/studies", ctx -> {
                 String project = access.readableProject(ctx);
-                int page = intParam(ctx, "page", 1, 1, Integer.MAX_VALUE);
-                int limit = intParam(ctx, "limit", 20, 1, 200);
+                int page = HttpSupport.intParam(ctx, "page", 1, 1, Integer.MAX_VALUE);
+                int limit = HttpSupport.intParam(ctx, "limit", 20, 1, 200);
                 List<PredictionView.Study> all = d.view().studies(project).stream()
                         .sorted(Comparator.comparing(PredictionView.Study::lastUpdate).reversed()
                                 .thenComparing(PredictionView.Study::studyUid)).toList();
@@ -139,7 +135,7 @@ public final class ViewerHttpServer implements AutoCloseable {
             config.routes.get("/api/studies/{studyUid}/predictions", ctx -> {
                 String project = access.readableProject(ctx);
                 PredictionView.Study s = study(d.view(), project, ctx.pathParam("studyUid"));
-                boolean history = boolParam(ctx, "history");
+                boolean history = Boolean.TRUE.equals(HttpSupport.boolParam(ctx, "history"));
                 String model = ctx.queryParam("model");
                 List<Prediction> selected = (history ? s.predictions() : s.current()).stream()
                         .filter(p -> model == null || model.isBlank() || matchesModel(d.view(), p, model)).toList();
@@ -165,7 +161,7 @@ public final class ViewerHttpServer implements AutoCloseable {
                 String accept = ctx.header("Accept");
                 if (accept == null || !accept.contains("text/event-stream")) {
                     // Javalin answers an empty 200 otherwise; say what an event stream needs instead.
-                    error(ctx, 406, "not-acceptable", "/api/events is a Server-Sent Events stream: send 'Accept: text/event-stream'");
+                    RegistryHttpServer.error(ctx, 406, "not-acceptable", "/api/events is a Server-Sent Events stream: send 'Accept: text/event-stream'");
                     return;
                 }
                 ctx.header("X-Accel-Buffering", "no");
@@ -218,34 +214,6 @@ public final class ViewerHttpServer implements AutoCloseable {
         }
     }
 
-    private static boolean boolParam(Context ctx, String name) {
-        String v = ctx.queryParam(name);
-        if (v == null || v.isBlank()) {
-            return false;
-        }
-        return switch (v.toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes" -> true;
-            case "false", "0", "no" -> false;
-            default -> throw RegistryException.invalid("query parameter " + name + " must be true or false, not '" + v + "'");
-        };
-    }
-
-    private static int intParam(Context ctx, String name, int fallback, int min, int max) {
-        String v = ctx.queryParam(name);
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(v.trim());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // the message below says what is expected
-        }
-        throw RegistryException.invalid("query parameter " + name + " must be an integer between " + min + " and " + max + ", not '" + v + "'");
-    }
-
     /** The registry's statuses, plus what fetching and decoding a frame can run into. */
     static int status(Reason reason) {
         return switch (reason) {
@@ -254,35 +222,6 @@ public final class ViewerHttpServer implements AutoCloseable {
             case CONTENT_FETCH_FAILED, CONTENT_FETCH_TIMEOUT -> 502;
             default -> RegistryHttpServer.statusOf(reason);
         };
-    }
-
-    private static void error(Context ctx, int status, String code, String message) {
-        ctx.attribute(ERROR_WRITTEN, true);
-        if (status == 401) {
-            ctx.header("WWW-Authenticate", "Bearer realm=\"radflow\"");
-        }
-        ctx.status(status).json(Map.of("error", Map.of("status", status, "code", code, "message", message == null ? "" : message)));
-    }
-
-    private static String routeOf(Context ctx) {
-        try {
-            Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
-            return endpoint == null ? "unmatched" : endpoint.path;
-        } catch (RuntimeException e) {
-            return "unmatched";
-        }
-    }
-
-    private static String openApiJson(ObjectMapper json) {
-        try (InputStream in = ViewerHttpServer.class.getResourceAsStream(OPENAPI)) {
-            if (in == null) {
-                throw new IllegalStateException(OPENAPI + " is missing from the classpath");
-            }
-            JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(in);
-            return json.writerWithDefaultPrettyPrinter().writeValueAsString(tree);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + OPENAPI, e);
-        }
     }
 
     public int port() {
