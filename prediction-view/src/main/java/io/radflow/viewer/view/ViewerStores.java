@@ -31,8 +31,8 @@ public final class ViewerStores {
     private ViewerStores() {
     }
 
-    /** A topic of the view, the store it fills, and how a record is keyed in it (null: not kept). */
-    public record Source<V>(Topic<String, V> topic, String storeName, String kind, KeyOf<V> keyOf) {
+    /** A topic of the view, the store it fills, and how a record is keyed in it. */
+    public record Source<V>(Topic<String, V> topic, String storeName, KeyOf<V> keyOf) {
     }
 
     /** The store key of a record, or null when the view does not keep it; and the change it makes. */
@@ -43,7 +43,7 @@ public final class ViewerStores {
     }
 
     public static final Source<DatasetUploadEvent> INSTANCES = new Source<>(TopicCatalog.DATASET_UPLOADS, "viewer-instances",
-            "instance", new KeyOf<>() {
+            new KeyOf<>() {
         @Override
         public String key(String recordKey, DatasetUploadEvent e) {
             // Completion markers say nothing the instances do not; only instances are kept.
@@ -57,7 +57,7 @@ public final class ViewerStores {
         }
     });
 
-    public static final Source<InferenceJob> JOBS = new Source<>(TopicCatalog.INFERENCE_JOBS, "viewer-jobs", "job", new KeyOf<>() {
+    public static final Source<InferenceJob> JOBS = new Source<>(TopicCatalog.INFERENCE_JOBS, "viewer-jobs", new KeyOf<>() {
         @Override
         public String key(String recordKey, InferenceJob j) {
             return ViewKeys.of(j.getProjectId(), j.getStudyInstanceUid(), j.getJobId());
@@ -69,7 +69,7 @@ public final class ViewerStores {
         }
     });
 
-    public static final Source<JobStatus> JOB_STATUS = new Source<>(TopicCatalog.JOB_STATUS, "viewer-job-status", "job-status",
+    public static final Source<JobStatus> JOB_STATUS = new Source<>(TopicCatalog.JOB_STATUS, "viewer-job-status",
             new KeyOf<>() {
         @Override
         public String key(String recordKey, JobStatus s) {
@@ -82,7 +82,7 @@ public final class ViewerStores {
         }
     });
 
-    public static final Source<Prediction> PREDICTIONS = new Source<>(TopicCatalog.PREDICTIONS, "viewer-predictions", "prediction",
+    public static final Source<Prediction> PREDICTIONS = new Source<>(TopicCatalog.PREDICTIONS, "viewer-predictions",
             new KeyOf<>() {
         @Override
         public String key(String recordKey, Prediction p) {
