@@ -71,21 +71,19 @@ public final class EventHub implements AutoCloseable {
 
     private void publish(ViewChange change) {
         PredictionView v = view;
-        ViewChange resolved = change;
-        if (resolved.projectId() == null) {
-            if (v == null) {
-                return;
-            }
-            Optional<String[]> where = v.studyOfJob(change.id());
-            if (where.isEmpty()) {
-                return;
-            }
-            resolved = new ViewChange(change.kind(), where.get()[0], where.get()[1], change.id());
-        } else if ("job".equals(change.kind()) && v != null) {
+        if ("job".equals(change.kind()) && v != null) {
             v.jobSeen(change.id(), change.projectId(), change.studyUid());
         }
         if (subscribers.isEmpty()) {
             return;
+        }
+        ViewChange resolved = change;
+        if (resolved.projectId() == null) {
+            Optional<String[]> where = v == null ? Optional.empty() : v.studyOfJob(change.id());
+            if (where.isEmpty()) {
+                return;
+            }
+            resolved = new ViewChange(change.kind(), where.get()[0], where.get()[1], change.id());
         }
         ObjectNode data = json.createObjectNode();
         data.put("kind", resolved.kind());

@@ -166,7 +166,11 @@ public final class PredictionView {
         return s != null && s.getState() == io.radflow.schemas.avro.JobState.SUCCEEDED;
     }
 
-    /** The project and study of a job, when the view holds the job. */
+    /**
+     * The project and study of a job, when the view holds the job. Jobs applied while this instance
+     * runs are remembered as they come ({@link #jobSeen}); a job-status of a job not seen since the
+     * start costs one scan of the jobs store, which remembers every job at once.
+     */
     public Optional<String[]> studyOfJob(String jobId) {
         String[] known = jobStudies.get(jobId);
         if (known != null) {
