@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.Stores;
  *   model-settings   --(global)--> ModelSettingsUpdater   -> trigger-model-settings (history per model)
  *   project-settings --(global)--> ProjectSettingsUpdater -> trigger-projects
  *   dataset-uploads (bytes) -> UploadDecoder -+-> AutoRunProcessor -> inference-jobs
+ *                                             +-> dataset-index (each valid instance, compacted)
  *                                             +-> dataset-uploads-dlq (bytes as consumed, reason headers)
  * </pre>
  * The upload path has no repartition: uploads are keyed by study UID and all per-study state is
@@ -33,6 +34,7 @@ public final class TriggerTopology {
     static final String AUTO_RUN = "auto-run";
     static final String JOBS_SINK = "jobs";
     static final String DLQ_SINK = "dead-letters";
+    static final String INDEX_SINK = "dataset-index";
 
     private TriggerTopology() {
     }
@@ -64,7 +66,7 @@ public final class TriggerTopology {
         topology.addSource(UPLOADS_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.uploads().name());
         topology.addProcessor(DECODER, () -> new UploadDecoder(topics.uploads().name(),
-                serdes.valueDeserializer(topics.uploads()), AUTO_RUN, DLQ_SINK, metrics), UPLOADS_SOURCE);
+                serdes.valueDeserializer(topics.uploads()), AUTO_RUN, INDEX_SINK, DLQ_SINK, metrics), UPLOADS_SOURCE);
         topology.addProcessor(AUTO_RUN, () -> new AutoRunProcessor(settings, metrics, version), DECODER);
         // Each instance is written once: a cache would save no writes, only add work per upload.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TriggerStores.INSTANCES),
@@ -75,6 +77,8 @@ public final class TriggerTopology {
                 Serdes.String(), Serdes.String()).withCachingEnabled(), AUTO_RUN);
         topology.addSink(JOBS_SINK, topics.jobs().name(), serdes.keySerializer(topics.jobs()), serdes.valueSerializer(topics.jobs()),
                 AUTO_RUN);
+        topology.addSink(INDEX_SINK, topics.index().name(), serdes.keySerializer(topics.index()), serdes.valueSerializer(topics.index()),
+                DECODER);
         topology.addSink(DLQ_SINK, topics.deadLetters().name(), serdes.keySerializer(topics.deadLetters()),
                 serdes.valueSerializer(topics.deadLetters()), DECODER);
         return topology;

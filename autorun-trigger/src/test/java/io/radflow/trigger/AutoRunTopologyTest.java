@@ -14,7 +14,7 @@ import io.radflow.schemas.avro.JobTrigger;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.testsupport.Events;
-import io.radflow.trigger.job.JobIds;
+import io.radflow.schemas.jobs.JobIds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

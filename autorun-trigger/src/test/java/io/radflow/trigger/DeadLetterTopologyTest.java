@@ -111,6 +111,27 @@ class DeadLetterTopologyTest extends TriggerTopologyTest {
         assertThat(t.deadLetters.readRecordsToList()).hasSize(2);
     }
 
+    @Test
+    void shouldJudgeAReplayedUploadByTheModelsOnAutoRunWhenItWasReplayed() {
+        DatasetUploadEvent early = instance("late-project", STUDY, STUDY + ".1", "1.4", 1, START);
+        pipe(utf8(STUDY), bytes(early));
+        TestRecord<byte[], byte[]> dead = t.deadLetters.readRecordsToList().get(0);
+        assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("UNKNOWN_PROJECT");
+        // The project is created, with a model on auto-run from +10 min: after the upload was published.
+        t.project("late-project");
+        t.model(Events.model("m-late", "late-project", Scope.INSTANCE, at(600)));
+
+        t.rawUploads.pipeInput(new TestRecord<>(dead.key(), dead.value(), new RecordHeaders(), at(700)));
+        assertThat(t.readJobs()).as("sent again as it was, it is judged by its publishedAt: no model was on then").isEmpty();
+        RecordHeaders replayed = new RecordHeaders();
+        replayed.add(DeadLetterHeaders.REPLAY_OF, utf8("dataset-uploads-dlq/0/0"));
+        t.rawUploads.pipeInput(new TestRecord<>(dead.key(), bytes(instance("late-project", STUDY, STUDY + ".1", "1.3", 1, START)),
+                replayed, at(701)));
+
+        assertThat(t.readJobs()).as("replayed, it counts as arriving at the replay, when m-late was on auto-run")
+                .extracting(j -> j.getModelId() + " " + j.getScopeUid()).containsExactly("m-late 1.3");
+    }
+
     private void pipe(byte[] key, byte[] value) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("trace-id", utf8("abc"));

@@ -45,6 +45,7 @@ final class TriggerTestDriver implements AutoCloseable {
     final TestInputTopic<String, ProjectSettings> projects;
     final TestOutputTopic<String, InferenceJob> jobs;
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    final TestOutputTopic<String, DatasetUploadEvent> index;
     final TopicSerdes serdes;
 
     TriggerTestDriver(Path stateDir) {
@@ -68,6 +69,7 @@ final class TriggerTestDriver implements AutoCloseable {
         jobs = driver.createOutputTopic(topics.jobs().name(), Serdes.String().deserializer(), serdes.valueDeserializer(topics.jobs()));
         deadLetters = driver.createOutputTopic(topics.deadLetters().name(), Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer());
+        index = driver.createOutputTopic(topics.index().name(), Serdes.String().deserializer(), serdes.valueDeserializer(topics.index()));
     }
 
     void project(String projectId) {

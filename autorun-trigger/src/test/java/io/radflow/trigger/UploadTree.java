@@ -4,7 +4,7 @@ import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.JobTrigger;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.testsupport.Events;
-import io.radflow.trigger.job.JobIds;
+import io.radflow.schemas.jobs.JobIds;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,7 +54,7 @@ final class UploadTree {
 
         /** Ordered as the job orders them: by series UID (numerically), then instance number. */
         List<String> sops() {
-            return series.stream().sorted(java.util.Comparator.comparing(Series::uid, io.radflow.trigger.job.UidOrder.INSTANCE))
+            return series.stream().sorted(java.util.Comparator.comparing(Series::uid, io.radflow.schemas.jobs.UidOrder.INSTANCE))
                     .flatMap(s -> s.sops().stream()).toList();
         }
     }

@@ -3,7 +3,6 @@ package io.radflow.worker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.kafka.KafkaClientProperties;
 import io.radflow.common.lifecycle.ManagedService;
@@ -12,7 +11,6 @@ import io.radflow.common.metrics.MetricsSetup;
 import io.radflow.content.ContentReader;
 import io.radflow.content.ContentReaderFactory;
 import io.radflow.content.FileContentStore;
-import io.radflow.content.StorageConfig;
 import io.radflow.pixels.PixelDecoder;
 import io.radflow.pixels.PixelDecoders;
 import io.radflow.schemaregistry.HttpSchemaRegistryClient;
@@ -20,14 +18,16 @@ import io.radflow.schemaregistry.SchemaRegistrySettings;
 import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.schemas.TopicCatalog;
 import io.radflow.schemas.TopicProvisioner;
+import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.worker.batching.DynamicBatcher;
 import io.radflow.worker.consumer.JobConsumerLoop;
+import io.radflow.worker.consumer.JobTopics;
+import io.radflow.worker.consumer.Outcomes;
 import io.radflow.worker.consumer.OutputRecords;
 import io.radflow.worker.consumer.RecordSizeLimit;
 import io.radflow.worker.consumer.TransactionalPublisher;
 import io.radflow.worker.execution.JobPipeline;
 import io.radflow.worker.execution.QueuedJob;
-import io.radflow.worker.failure.RetryPolicy;
 import io.radflow.worker.metrics.WorkerMetrics;
 import io.radflow.worker.preprocess.DicomImages;
 import io.radflow.worker.preprocess.PixelDataImages;
@@ -35,12 +35,9 @@ import io.radflow.worker.runtime.ArtifactVerifier;
 import io.radflow.worker.runtime.ModelCache;
 import io.radflow.worker.runtime.ModelRuntime;
 import io.radflow.worker.runtime.RuntimeRegistry;
-import io.radflow.worker.runtime.http.HttpModelConfig;
 import io.radflow.worker.runtime.http.HttpModelRuntime;
 import io.radflow.worker.runtime.mdai.MdaiRuntime;
-import io.radflow.worker.runtime.mdai.MdaiSettings;
 import io.radflow.worker.runtime.onnx.OnnxRuntime;
-import io.radflow.worker.runtime.onnx.OnnxSettings;
 import io.radflow.worker.settings.ModelSettingsView;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -49,7 +46,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -73,13 +74,13 @@ public final class InferenceWorker implements ManagedService {
     private static final Logger log = LoggerFactory.getLogger(InferenceWorker.class);
 
     private final RadflowConfig config;
+    private final WorkerSettings settings;
     private final ContentReader contentReader;
     private final List<ModelRuntime> extraRuntimes;
     private final MeterRegistry meterRegistry;
-    private final String workerId;
 
     private HttpSchemaRegistryClient registryClient;
-    private ModelSettingsView settings;
+    private ModelSettingsView modelSettings;
     private RuntimeRegistry runtimes;
     private ModelCache cache;
     private PixelDecoder pixelDecoder;
@@ -95,10 +96,10 @@ public final class InferenceWorker implements ManagedService {
 
     private InferenceWorker(Builder b) {
         this.config = b.config;
+        this.settings = WorkerSettings.from(b.config, b.defaultWorkerId);
         this.contentReader = b.contentReader != null ? b.contentReader : ContentReaderFactory.create(b.config);
         this.extraRuntimes = List.copyOf(b.runtimes);
         this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : MetricsSetup.prometheusRegistry("inference-worker");
-        this.workerId = config.find(WorkerConfig.WORKER_ID).orElseGet(() -> b.defaultWorkerId != null ? b.defaultWorkerId : hostName());
     }
 
     /** A worker wired from configuration alone (the command line, ./radflow dev). */
@@ -116,95 +117,114 @@ public final class InferenceWorker implements ManagedService {
     }
 
     public String workerId() {
-        return workerId;
+        return settings.workerId();
+    }
+
+    /** What this worker read from its configuration. */
+    public WorkerSettings settings() {
+        return settings;
     }
 
     public MeterRegistry meterRegistry() {
         return meterRegistry;
     }
 
+    /**
+     * Connects and starts: the model settings are read first (jobs cannot run without them), then
+     * the consumer loop and the processing side are made, each given the parts it uses, and
+     * started, executors before the loop.
+     */
     @Override
     public synchronized void start() throws Exception {
         if (started || closed) {
             throw new IllegalStateException("a worker starts once");
         }
-        TopicProvisioner.prepare(config, List.of(TopicCatalog.INFERENCE_JOBS, TopicCatalog.MODEL_SETTINGS, TopicCatalog.PREDICTIONS,
+        TopicProvisioner.prepare(config, List.of(TopicCatalog.INFERENCE_JOBS, TopicCatalog.RUN_JOBS, TopicCatalog.MODEL_SETTINGS, TopicCatalog.PREDICTIONS,
                 TopicCatalog.JOB_STATUS, TopicCatalog.INFERENCE_JOBS_DLQ));
         WorkerMetrics metrics = new WorkerMetrics(meterRegistry);
         registryClient = new HttpSchemaRegistryClient(SchemaRegistrySettings.from(config));
         TopicSerdes serdes = TopicSerdes.from(registryClient, config);
         Map<String, Object> producerProps = producerProps();
         OutputRecords records = new OutputRecords(serdes, RecordSizeLimit.of(producerProps));
+        modelSettings = readModelSettings(serdes);
 
-        settings = new ModelSettingsView(new KafkaConsumer<>(settingsConsumerProps(), new StringDeserializer(), new ByteArrayDeserializer()),
-                serdes.valueDeserializer(TopicCatalog.MODEL_SETTINGS), TopicCatalog.MODEL_SETTINGS.name());
-        settings.start();
-        long timeoutMs = config.get(WorkerConfig.SETTINGS_TIMEOUT).toMillis();
-        try {
-            settings.initialLoad().get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("could not read the model settings within " + timeoutMs + " ms (worker.settings.timeout)");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot read the model settings: " + e.getCause().getMessage(), e.getCause());
-        }
-
-        pixelDecoder = PixelDecoders.create(WorkerConfig.codecSettings(config));
+        pixelDecoder = PixelDecoders.create(settings.codecs());
         DicomImages dicom = new PixelDataImages(pixelDecoder);
-        List<ModelRuntime> all = new ArrayList<>(extraRuntimes);
-        if (all.stream().noneMatch(r -> r.kind() == io.radflow.schemas.avro.RuntimeKind.ONNX)) {
-            all.add(new OnnxRuntime(new OnnxSettings(config.get(WorkerConfig.DEVICE), config.get(WorkerConfig.GPU_DEVICE_ID),
-                    config.get(WorkerConfig.ONNX_INTRA_OP_THREADS)), dicom));
-        }
-        if (all.stream().noneMatch(r -> r.kind() == io.radflow.schemas.avro.RuntimeKind.MDAI_PYTHON)) {
-            all.add(new MdaiRuntime(MdaiSettings.from(config)));
-        }
-        if (all.stream().noneMatch(r -> r.kind() == io.radflow.schemas.avro.RuntimeKind.HTTP)) {
-            all.add(new HttpModelRuntime(HttpModelConfig.Settings.from(config), dicom));
-        }
-        runtimes = new RuntimeRegistry(all);
-        cache = new ModelCache(config.get(WorkerConfig.MODEL_CACHE_SIZE), runtimes, metrics);
+        runtimes = new RuntimeRegistry(runtimes(dicom));
+        cache = new ModelCache(settings.modelCacheSize(), runtimes, metrics);
         batcher = new DynamicBatcher<>();
+        Outcomes outcomes = new Outcomes();
+        pipeline = new JobPipeline(new JobPipeline.Parts(records, modelSettings, batcher, outcomes, cache,
+                new ArtifactVerifier(settings.artifactStoreDir()), contentReader, new FileContentStore(settings.contentStoreDir()),
+                dicom, metrics, settings.retry(), settings.modelTimeout(), settings.contentMaxBytes(), settings.settingsTimeout(),
+                settings.workerId()));
 
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(jobConsumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
         consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(meterRegistry);
         TransactionalPublisher publisher = new TransactionalPublisher(
                 () -> new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()));
-        loop = new JobConsumerLoop(consumer, publisher, TopicCatalog.INFERENCE_JOBS.name(), metrics,
-                config.get(WorkerConfig.MAX_IN_FLIGHT), config.get(WorkerConfig.COMMIT_INTERVAL));
-
-        pipeline = new JobPipeline(new JobPipeline.Parts(records, settings, batcher, loop, cache, new ArtifactVerifier(config.get(StorageConfig.ARTIFACT_STORE_DIR)),
-                contentReader, new FileContentStore(config.get(StorageConfig.CONTENT_STORE_DIR)), dicom, metrics,
-                new RetryPolicy(config.get(WorkerConfig.RETRY_MAX_ATTEMPTS), config.get(WorkerConfig.RETRY_INITIAL_BACKOFF),
-                        config.get(WorkerConfig.RETRY_MAX_BACKOFF)),
-                config.get(WorkerConfig.MODEL_TIMEOUT), config.get(WorkerConfig.CONTENT_MAX_BYTES),
-                config.get(WorkerConfig.SETTINGS_TIMEOUT), workerId));
-        loop.wire(pipeline.intake()::accept, pipeline::cancel);
+        JobTopics topics = new JobTopics(TopicCatalog.INFERENCE_JOBS.name(), TopicCatalog.RUN_JOBS.name(), settings.runsMaxInFlight());
+        loop = new JobConsumerLoop(consumer, publisher, topics, metrics, settings.maxInFlight(),
+                settings.commitInterval(), outcomes, pipeline);
         metrics.gauges(loop::lag, loop::inFlight, cache::size);
 
-        for (int i = 0; i < config.get(WorkerConfig.THREADS); i++) {
-            Thread t = new Thread(pipeline::runBatches, "worker-exec-" + i);
-            t.setDaemon(true);
-            executors.add(t);
-            t.start();
+        for (int i = 0; i < settings.threads(); i++) {
+            executors.add(daemon(pipeline::runBatches, "worker-exec-" + i));
         }
-        loopThread = new Thread(loop, "worker-consumer");
-        loopThread.setDaemon(true);
-        loopThread.start();
-
-        int port = config.get(CommonConfig.METRICS_PORT);
-        if (port >= 0 && meterRegistry instanceof PrometheusMeterRegistry prometheus) {
-            endpoint = MetricsEndpoint.start("0.0.0.0", port, prometheus, this::healthy);
+        loopThread = daemon(loop, "worker-consumer");
+        if (settings.metricsPort() >= 0 && meterRegistry instanceof PrometheusMeterRegistry prometheus) {
+            endpoint = MetricsEndpoint.start("0.0.0.0", settings.metricsPort(), prometheus, this::healthy);
         }
         started = true;
-        log.info("inference worker started workerId={} group={} threads={} device={} cacheSize={}", workerId,
-                config.get(WorkerConfig.GROUP_ID), config.get(WorkerConfig.THREADS), config.get(WorkerConfig.DEVICE),
-                config.get(WorkerConfig.MODEL_CACHE_SIZE));
+        log.info("inference worker started workerId={} group={} threads={} device={} cacheSize={}", settings.workerId(),
+                settings.groupId(), settings.threads(), settings.device(), settings.modelCacheSize());
+    }
+
+    /** Starts reading the model settings topic and waits until it has been read to its end. */
+    private ModelSettingsView readModelSettings(TopicSerdes serdes) throws InterruptedException {
+        ModelSettingsView view = new ModelSettingsView(new KafkaConsumer<>(settingsConsumerProps(), new StringDeserializer(),
+                new ByteArrayDeserializer()), serdes.valueDeserializer(TopicCatalog.MODEL_SETTINGS), TopicCatalog.MODEL_SETTINGS.name());
+        view.start();
+        long timeoutMs = settings.settingsTimeout().toMillis();
+        try {
+            view.initialLoad().get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            view.close();
+            throw new IllegalStateException("could not read the model settings within " + timeoutMs + " ms (worker.settings.timeout)");
+        } catch (ExecutionException e) {
+            view.close();
+            throw new IllegalStateException("cannot read the model settings: " + e.getCause().getMessage(), e.getCause());
+        }
+        return view;
+    }
+
+    /** The runtimes given to the builder, and the built-in ones of the kinds they leave out. */
+    private List<ModelRuntime> runtimes(DicomImages dicom) {
+        List<ModelRuntime> all = new ArrayList<>(extraRuntimes);
+        Set<RuntimeKind> given = all.stream().map(ModelRuntime::kind).collect(Collectors.toSet());
+        if (!given.contains(RuntimeKind.ONNX)) {
+            all.add(new OnnxRuntime(settings.onnx(), dicom));
+        }
+        if (!given.contains(RuntimeKind.MDAI_PYTHON)) {
+            all.add(new MdaiRuntime(settings.mdai()));
+        }
+        if (!given.contains(RuntimeKind.HTTP)) {
+            all.add(new HttpModelRuntime(settings.http(), dicom));
+        }
+        return all;
+    }
+
+    private static Thread daemon(Runnable body, String name) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private Map<String, Object> settingsConsumerProps() {
         Map<String, Object> props = KafkaClientProperties.base(config);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-worker-" + workerId + "-settings");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-worker-" + settings.workerId() + "-settings");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -213,14 +233,14 @@ public final class InferenceWorker implements ManagedService {
 
     private Map<String, Object> jobConsumerProps() {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, config.get(WorkerConfig.MAX_IN_FLIGHT)));
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, settings.maxInFlight()));
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         props.putAll(KafkaClientProperties.base(config));
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(WorkerConfig.GROUP_ID));
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-worker-" + workerId);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-worker-" + settings.workerId());
         // Static membership: a worker restarted after a crash takes its partitions back at once
         // instead of waiting out the dead member's session (it leaves the group on a clean stop).
-        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "radflow-worker-" + workerId);
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "radflow-worker-" + settings.workerId());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -229,8 +249,8 @@ public final class InferenceWorker implements ManagedService {
 
     private Map<String, Object> producerProps() {
         Map<String, Object> props = KafkaClientProperties.base(config);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "radflow-worker-" + workerId);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "radflow-worker-" + workerId + "-producer");
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "radflow-worker-" + settings.workerId());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "radflow-worker-" + settings.workerId() + "-producer");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -245,7 +265,7 @@ public final class InferenceWorker implements ManagedService {
     @Override
     public Map<String, String> endpoints() {
         Map<String, String> e = new LinkedHashMap<>();
-        e.put("worker id", workerId);
+        e.put("worker id", settings.workerId());
         if (endpoint != null) {
             e.put("metrics", "http://localhost:" + endpoint.port() + "/metrics (and /health)");
         }
@@ -254,7 +274,7 @@ public final class InferenceWorker implements ManagedService {
 
     @Override
     public boolean healthy() {
-        return started && !closed && loop.healthy() && loopThread.isAlive() && settings.healthy() && runtimes.healthy();
+        return started && !closed && loop.healthy() && loopThread.isAlive() && modelSettings.healthy() && runtimes.healthy();
     }
 
     @Override
@@ -278,8 +298,8 @@ public final class InferenceWorker implements ManagedService {
         if (consumerMetrics != null) {
             consumerMetrics.close();
         }
-        if (settings != null) {
-            settings.close();
+        if (modelSettings != null) {
+            modelSettings.close();
         }
         if (cache != null) {
             cache.close();
@@ -296,7 +316,7 @@ public final class InferenceWorker implements ManagedService {
         if (endpoint != null) {
             endpoint.close();
         }
-        log.info("inference worker stopped workerId={}", workerId);
+        log.info("inference worker stopped workerId={}", settings.workerId());
     }
 
     private static void join(List<Thread> threads, long timeoutMs) {

@@ -4,7 +4,6 @@ import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.ConfigDefinition;
 import io.radflow.common.config.ConfigKey;
 import io.radflow.common.config.ConfigType;
-import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.config.Validator;
 import io.radflow.content.ContentReaderFactory;
 import io.radflow.pixels.CodecSettings;
@@ -46,6 +45,10 @@ public final class WorkerConfig {
     public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.of("worker.max.in.flight", ConfigType.INT, 64,
             Validator.atLeast(1), "Jobs consumed but not yet committed; at this many the worker pauses its partitions (backpressure).");
 
+    public static final ConfigKey<Integer> RUNS_MAX_IN_FLIGHT = ConfigKey.of("worker.runs.max.in.flight", ConfigType.INT, 16,
+            Validator.atLeast(1), "Jobs of runs and backfills (run-jobs) in flight at most, taken only while no auto-run job is: "
+                    + "a fresh upload waits behind at most this many run jobs.");
+
     public static final ConfigKey<Duration> COMMIT_INTERVAL = ConfigKey.of("worker.commit.interval", ConfigType.DURATION_TYPE,
             Duration.ofMillis(250), Validator.notNegative(),
             "Longest wait before finished jobs are committed while others still run; with nothing else running they commit at once.");
@@ -71,16 +74,11 @@ public final class WorkerConfig {
 
     /** The worker's own keys and the content reading keys. */
     public static final ConfigDefinition DEFINITION = ConfigDefinition.of("inference-worker", List.of(WORKER_ID, GROUP_ID,
-                    THREADS, DEVICE, GPU_DEVICE_ID, ONNX_INTRA_OP_THREADS, MODEL_CACHE_SIZE, MAX_IN_FLIGHT, COMMIT_INTERVAL,
+                    THREADS, DEVICE, GPU_DEVICE_ID, ONNX_INTRA_OP_THREADS, MODEL_CACHE_SIZE, MAX_IN_FLIGHT, RUNS_MAX_IN_FLIGHT, COMMIT_INTERVAL,
                     MODEL_TIMEOUT, RETRY_MAX_ATTEMPTS, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF, CONTENT_MAX_BYTES, SETTINGS_TIMEOUT))
             .and(ContentReaderFactory.DEFINITION).and(MdaiConfig.DEFINITION).and(HttpModelConfig.DEFINITION)
             .and(CodecSettings.KEYS);
 
     /** Everything a standalone worker reads. */
     public static final ConfigDefinition FULL = CommonConfig.DEFINITION.and(DEFINITION);
-
-    /** How this worker decodes compressed pixel data (GDCM codec processes, keys pixels.codec.*). */
-    public static CodecSettings codecSettings(RadflowConfig config) {
-        return CodecSettings.from(config);
-    }
 }

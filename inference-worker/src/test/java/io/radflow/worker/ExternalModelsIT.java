@@ -12,7 +12,6 @@ import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobInstance;
 import io.radflow.schemas.avro.JobState;
 import io.radflow.schemas.avro.JobStatus;
-import io.radflow.schemas.avro.JobTrigger;
 import io.radflow.schemas.avro.LabelClass;
 import io.radflow.schemas.avro.Mask;
 import io.radflow.schemas.avro.ModelVersion;
@@ -22,6 +21,7 @@ import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.schemas.avro.Vertices;
+import io.radflow.testsupport.Events;
 import io.radflow.worker.metrics.WorkerMetrics;
 import io.radflow.worker.runtime.http.PngReference;
 import io.radflow.worker.runtime.http.V7Server;
@@ -32,7 +32,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -101,13 +100,10 @@ class ExternalModelsIT {
         for (Path f : files) {
             DicomAttributes a = DicomReader.headerOnly().read(f).attributes();
             first = first == null ? a : first;
-            instances.add(JobInstance.newBuilder().setStudyInstanceUid(a.studyInstanceUid()).setSeriesInstanceUid(a.seriesInstanceUid())
-                    .setSopInstanceUid(a.sopInstanceUid()).setContent(fx.store(f)).setUploadedAt(Instant.now().minusSeconds(5)).build());
+            instances.add(Events.jobInstance(a.studyInstanceUid(), a.seriesInstanceUid(), a.sopInstanceUid(), fx.store(f)));
         }
-        return InferenceJob.newBuilder().setJobId(fx.run + "-series-" + UUID.randomUUID().toString().substring(0, 12))
-                .setProjectId("project-" + fx.run).setDatasetId("dataset-" + fx.run).setModelId(modelId).setModelVersion(1)
-                .setScope(Scope.SERIES).setScopeUid(first.seriesInstanceUid()).setStudyInstanceUid(first.studyInstanceUid())
-                .setInstances(instances).setTrigger(JobTrigger.MANUAL).setCreatedAt(Instant.now()).build();
+        return Events.job(fx.run + "-series-" + UUID.randomUUID().toString().substring(0, 12), "project-" + fx.run, modelId, 1,
+                Scope.SERIES, first.seriesInstanceUid(), instances);
     }
 
     /** Submits an INSTANCE job for CT_small, MR_small and the multi-frame rtdose; {@code jobs} gets each job's file. */

@@ -46,4 +46,27 @@ class WorkerConfigTest {
                 .hasMessageContaining("worker.device").hasMessageContaining("expected one of cpu, gpu")
                 .hasMessageContaining("worker.commit.interval");
     }
+
+    @Test
+    void shouldTypeEverySettingOnceWithTheWorkerIdFallingBackToTheGivenDefault() {
+        Map<String, String> m = base();
+        m.put("worker.threads", "3");
+        m.put("worker.retry.max.attempts", "7");
+        m.put("worker.model.timeout", "90s");
+        m.put("worker.gpu.device.id", "2");
+        m.put("content.store.dir", "/data/content");
+        RadflowConfig c = RadflowConfig.load(WorkerConfig.FULL, ConfigSource.of("test", m));
+
+        WorkerSettings s = WorkerSettings.from(c, "host-dev");
+
+        assertThat(s.workerId()).as("worker.id unset").isEqualTo("host-dev");
+        assertThat(s.threads()).isEqualTo(3);
+        assertThat(s.retry().maxAttempts()).isEqualTo(7);
+        assertThat(s.modelTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(s.onnx().gpuDeviceId()).isEqualTo(2);
+        assertThat(s.contentStoreDir()).isEqualTo(java.nio.file.Path.of("/data/content"));
+        m.put("worker.id", "pod-7");
+        assertThat(WorkerSettings.from(RadflowConfig.load(WorkerConfig.FULL, ConfigSource.of("test", m)), "host-dev").workerId())
+                .isEqualTo("pod-7");
+    }
 }

@@ -18,18 +18,15 @@ import io.radflow.schemas.avro.Device;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.InputType;
 import io.radflow.schemas.avro.JobFailure;
-import io.radflow.schemas.avro.JobInstance;
 import io.radflow.schemas.avro.JobState;
 import io.radflow.schemas.avro.JobStatus;
-import io.radflow.schemas.avro.JobTrigger;
 import io.radflow.schemas.avro.LabelClass;
-import io.radflow.schemas.avro.ModelFileType;
-import io.radflow.schemas.avro.ModelLibrary;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ModelVersion;
 import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Scope;
+import io.radflow.testsupport.Events;
 import io.radflow.testsupport.TestStack;
 import io.radflow.worker.consumer.GroupOffsets;
 import io.radflow.testsupport.TopicReader;
@@ -142,9 +139,8 @@ public final class WorkerFixture implements AutoCloseable {
     /** Publishes a model with these versions to {@code model-settings}; returns its id. */
     public String registerModel(String name, ModelVersion... versions) throws Exception {
         String modelId = run + "-" + name;
-        ModelSettings m = ModelSettings.newBuilder().setModelId(modelId).setProjectId("project-" + run).setOwnerId("tester")
-                .setName(name).setLibrary(ModelLibrary.ONNX).setFileType(ModelFileType.ONNX).setVersions(List.of(versions))
-                .setCreatedAt(Instant.now()).setUpdatedAt(Instant.now()).build();
+        ModelSettings m = ModelSettings.newBuilder(Events.model(modelId, "project-" + run, Scope.INSTANCE, Instant.now()))
+                .setName(name).setAutoRun(false).setVersions(List.of(versions)).build();
         send(TopicCatalog.MODEL_SETTINGS, modelId, m);
         return modelId;
     }
@@ -157,12 +153,8 @@ public final class WorkerFixture implements AutoCloseable {
 
     public InferenceJob job(String modelId, int version, ContentRef ref, String study, String series, String instance) {
         String jobId = run + "-job-" + UUID.randomUUID().toString().substring(0, 12);
-        return InferenceJob.newBuilder().setJobId(jobId).setProjectId("project-" + run).setDatasetId("dataset-" + run)
-                .setModelId(modelId).setModelVersion(version).setScope(Scope.INSTANCE).setScopeUid(instance)
-                .setStudyInstanceUid(study)
-                .setInstances(List.of(JobInstance.newBuilder().setStudyInstanceUid(study).setSeriesInstanceUid(series)
-                        .setSopInstanceUid(instance).setContent(ref).setUploadedAt(Instant.now().minusSeconds(5)).build()))
-                .setTrigger(JobTrigger.MANUAL).setCreatedAt(Instant.now()).build();
+        return Events.job(jobId, "project-" + run, modelId, version, Scope.INSTANCE, instance,
+                List.of(Events.jobInstance(study, series, instance, ref)));
     }
 
     public void submit(InferenceJob... jobs) throws Exception {

@@ -4,6 +4,7 @@ import io.radflow.common.cli.ConnectionOptions;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.kafka.KafkaClientProperties;
+import io.radflow.common.kafka.TopicSnapshot;
 import io.radflow.common.lifecycle.ShutdownLatch;
 import io.radflow.schemaregistry.HttpSchemaRegistryClient;
 import io.radflow.schemaregistry.SchemaRegistrySettings;
@@ -124,19 +125,13 @@ public final class PredictionsCommand implements Callable<Integer> {
         Map<String, ModelSettings> latest = new HashMap<>();
         try (KafkaConsumer<String, ModelSettings> consumer = consumer(config, serdes.keyDeserializer(topic),
                 serdes.valueDeserializer(topic))) {
-            List<TopicPartition> partitions = partitions(consumer, topic.name());
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (!reached(consumer, end)) {
-                for (ConsumerRecord<String, ModelSettings> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.value() == null) {
-                        latest.remove(r.key());
-                    } else {
-                        latest.put(r.key(), r.value());
-                    }
+            TopicSnapshot.read(consumer, topic.name(), Duration.ofSeconds(30), r -> {
+                if (r.value() == null) {
+                    latest.remove(r.key());
+                } else {
+                    latest.put(r.key(), r.value());
                 }
-            }
+            });
         }
         Set<String> ids = latest.values().stream()
                 .filter(m -> model.equals(m.getName()) && (project == null || project.equals(m.getProjectId())))

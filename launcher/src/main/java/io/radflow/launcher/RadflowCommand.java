@@ -2,6 +2,8 @@ package io.radflow.launcher;
 
 import io.radflow.ingestion.OrthancBridgeCommand;
 import io.radflow.ingestion.UploadCommand;
+import io.radflow.runs.cli.DlqCommand;
+import io.radflow.runs.cli.RunsCommand;
 import io.radflow.trigger.AutorunTriggerCommand;
 import io.radflow.worker.cli.InferenceWorkerCommand;
 import picocli.CommandLine.Command;
@@ -17,6 +19,8 @@ import picocli.CommandLine.Spec;
             DevCommand.class,
             DemoCommand.class,
             PredictionsCommand.class,
+            RunsCommand.class,
+            DlqCommand.class,
             RegistryServiceCommand.class,
             ViewerCommand.class,
             AutorunTriggerCommand.class,

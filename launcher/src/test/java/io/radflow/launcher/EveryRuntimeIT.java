@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
-import io.radflow.common.config.CommonConfig;
-import io.radflow.common.config.ConfigSource;
-import io.radflow.common.config.RadflowConfig;
 import io.radflow.demo.RegistryApi;
 import io.radflow.ingestion.IngestionKafka;
 import io.radflow.schemaregistry.serde.TopicSerdes;
@@ -23,7 +20,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -74,26 +70,23 @@ class EveryRuntimeIT {
 
         HttpServer model = brightnessModelServer();
         try (LauncherProcess dev = LauncherProcess.start(work, "dev")) {
-            String bootstrap = value(dev.awaitStdout(l -> l.contains("Kafka bootstrap servers:"), Duration.ofMinutes(3)));
-            String schemaRegistry = value(dev.awaitStdout(l -> l.contains("Schema registry URL:"), Duration.ofSeconds(30)));
-            String rest = value(dev.awaitStdout(l -> l.contains("registry-service url:"), Duration.ofSeconds(60)));
-            String adminKey = value(dev.awaitStdout(l -> l.contains("registry-service admin-key:"), Duration.ofSeconds(10)));
-            dev.awaitStdout(l -> l.contains("Press Ctrl-C"), Duration.ofSeconds(60));
+            DevSession session = DevSession.await(dev);
+            String bootstrap = session.bootstrap();
 
             String project = "every-runtime-" + UUID.randomUUID().toString().substring(0, 8);
-            RegistryApi registry = new RegistryApi(URI.create(rest), adminKey);
+            RegistryApi registry = new RegistryApi(URI.create(session.rest()), session.adminKey());
             registry.createProject(project, "every runtime at every scope");
             Map<String, String> modelScope = new HashMap<>();
             Map<String, String> modelRuntime = new HashMap<>();
             for (String scope : SCOPES) {
-                String onnx = registry.createModel(project, "onnx-" + scope, "onnx", "onnx", settings());
-                registry.addVersion(project, "onnx-" + scope, metadata(scope, brightnessLabels(), Map.of("output.activation", "softmax")),
-                        "brightness.onnx", resource("/io/radflow/demo/models/brightness.onnx"));
-                String mdai = registry.createModel(project, "mdai-" + scope, "mdai", "zip", settings());
-                registry.addVersion(project, "mdai-" + scope, metadata(scope, seriesContrastLabels(), Map.of()),
+                String onnx = registry.createModel(project, "onnx-" + scope, "onnx", "onnx", DevSession.autoRun());
+                registry.addVersion(project, "onnx-" + scope, DevSession.version(scope, DevSession.brightnessLabels(),
+                        Map.of("output.activation", "softmax")), "brightness.onnx", DevSession.resource(DevSession.BRIGHTNESS_ONNX));
+                String mdai = registry.createModel(project, "mdai-" + scope, "mdai", "zip", DevSession.autoRun());
+                registry.addVersion(project, "mdai-" + scope, DevSession.version(scope, seriesContrastLabels(), Map.of()),
                         "series-contrast.zip", seriesContrastPackage());
-                String http = registry.createModel(project, "http-" + scope, "http", null, settings());
-                ObjectNode httpVersion = metadata(scope, brightnessLabels(), Map.of());
+                String http = registry.createModel(project, "http-" + scope, "http", null, DevSession.autoRun());
+                ObjectNode httpVersion = DevSession.version(scope, DevSession.brightnessLabels(), Map.of());
                 httpVersion.putObject("httpEndpoint").put("url", "http://127.0.0.1:" + model.getAddress().getPort());
                 registry.addVersion(project, "http-" + scope, httpVersion);
                 for (String[] m : new String[][] {{onnx, "onnx"}, {mdai, "mdai"}, {http, "http"}}) {
@@ -110,9 +103,7 @@ class EveryRuntimeIT {
                 assertThat(upload.waitFor(Duration.ofMinutes(3))).as(String.join("\n", upload.stderr())).isZero();
             }
 
-            RadflowConfig config = RadflowConfig.load(CommonConfig.DEFINITION, ConfigSource.of("it", Map.of(
-                    CommonConfig.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrap, CommonConfig.SCHEMA_REGISTRY_URL.name(), schemaRegistry)));
-            TopicSerdes serdes = IngestionKafka.serdes(config);
+            TopicSerdes serdes = IngestionKafka.serdes(session.config());
             int expectedJobs = 3 * (images.size() + imageSeries.size() + 1);
             Map<String, JobStatus> finalStates = new HashMap<>();
             try (TopicReader<String, JobStatus> statuses = new TopicReader<>(bootstrap, TopicCatalog.JOB_STATUS.name(),
@@ -208,26 +199,6 @@ class EveryRuntimeIT {
         exchange.close();
     }
 
-    private static ObjectNode settings() {
-        return JSON.createObjectNode().put("autoRun", true).put("visibility", "private");
-    }
-
-    private static ObjectNode metadata(String scope, ArrayNode labels, Map<String, String> args) {
-        ObjectNode m = JSON.createObjectNode().put("scope", scope).put("activate", true);
-        m.putObject("batching").put("maxBatchSize", 4).put("maxQueueDelayMs", 20);
-        ObjectNode defaultArgs = m.putObject("defaultArgs");
-        args.forEach(defaultArgs::put);
-        m.set("labelClasses", labels);
-        return m;
-    }
-
-    private static ArrayNode brightnessLabels() {
-        ArrayNode labels = JSON.createArrayNode();
-        labels.addObject().put("classIndex", 0).put("labelId", "L_dark").put("name", "Dark").put("type", "global").put("scope", "instance");
-        labels.addObject().put("classIndex", 1).put("labelId", "L_bright").put("name", "Bright").put("type", "global").put("scope", "instance");
-        return labels;
-    }
-
     private static ArrayNode seriesContrastLabels() {
         ArrayNode labels = JSON.createArrayNode();
         labels.addObject().put("classIndex", 0).put("labelId", "L_high_contrast").put("name", "High contrast").put("type", "global")
@@ -243,22 +214,10 @@ class EveryRuntimeIT {
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (String file : List.of(".mdai/config.yaml", ".mdai/mdai_deploy.py", ".mdai/requirements.txt")) {
                 zip.putNextEntry(new ZipEntry(file));
-                zip.write(resource("/io/radflow/demo/models/series-contrast/" + file));
+                zip.write(DevSession.resource("/io/radflow/demo/models/series-contrast/" + file));
                 zip.closeEntry();
             }
         }
         return bytes.toByteArray();
-    }
-
-    private static byte[] resource(String path) throws IOException {
-        try (InputStream in = EveryRuntimeIT.class.getResourceAsStream(path)) {
-            assertThat(in).as(path).isNotNull();
-            return in.readAllBytes();
-        }
-    }
-
-    /** What follows the label ({@code "  registry-service url:  http://..."}). */
-    private static String value(String line) {
-        return line.substring(line.indexOf(": ") + 2).trim();
     }
 }

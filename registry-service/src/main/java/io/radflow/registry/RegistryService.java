@@ -22,8 +22,11 @@ import io.radflow.registry.commands.ModelService;
 import io.radflow.registry.commands.ProjectService;
 import io.radflow.registry.commands.TopicWriter;
 import io.radflow.registry.export.ModelExporter;
+import io.radflow.registry.runs.RunPublisher;
+import io.radflow.registry.runs.RunService;
 import io.radflow.registry.view.RegistryView;
 import io.radflow.registry.view.ViewUpdates;
+import io.radflow.runs.progress.RunJobStates;
 import io.radflow.schemaregistry.HttpSchemaRegistryClient;
 import io.radflow.schemaregistry.SchemaRegistrySettings;
 import io.radflow.schemaregistry.serde.TopicSerdes;
@@ -42,6 +45,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -60,7 +66,8 @@ public final class RegistryService implements ManagedService {
     /** The topics this service reads or writes; created at start-up when missing. */
     static final List<Topic<?, ?>> TOPICS = List.of(TopicCatalog.MODEL_SETTINGS, TopicCatalog.PROJECT_SETTINGS,
             TopicCatalog.REGISTRY_COMMANDS, TopicCatalog.REGISTRY_COMMAND_REPLIES, TopicCatalog.REGISTRY_API_KEYS,
-            TopicCatalog.REGISTRY_CLONE_CODES, TopicCatalog.JOB_STATUS);
+            TopicCatalog.REGISTRY_CLONE_CODES, TopicCatalog.JOB_STATUS, TopicCatalog.MODEL_RUNS, TopicCatalog.DATASET_INDEX,
+            TopicCatalog.RUN_JOBS);
 
     private final RadflowConfig config;
     private final PrometheusMeterRegistry prometheus;
@@ -71,6 +78,7 @@ public final class RegistryService implements ManagedService {
     private KafkaStreams streams;
     private CommandGateway gateway;
     private RegistryHttpServer http;
+    private RunJobStates runStates;
     private volatile boolean closed;
 
     public RegistryService(RadflowConfig config) {
@@ -126,19 +134,33 @@ public final class RegistryService implements ManagedService {
             ProjectService projects = new ProjectService(view, gateway, clock, timeout, config.get(RegistryConfig.SITE_ID), metrics);
             ApiKeyService keys = new ApiKeyService(view, writer, clock, timeout, adminKey, config.get(RegistryConfig.ADMIN_USER));
             CloneCodeService cloneCodes = new CloneCodeService(view, models, projects, writer, clock, timeout);
+            RunPublisher runPublisher = new RunPublisher(config, serdes);
+            resources.add(runPublisher);
+            runStates = new RunJobStates(new KafkaConsumer<>(runStatesConsumerProps(), new StringDeserializer(),
+                    serdes.valueDeserializer(TopicCatalog.JOB_STATUS)), TopicCatalog.JOB_STATUS.name()).start();
+            resources.add(runStates);
+            RunService runs = new RunService(view, models, runPublisher, runStates, clock, timeout);
             FileContentStore store = new FileContentStore(config.get(StorageConfig.ARTIFACT_STORE_DIR));
             ArtifactUploads artifacts = new ArtifactUploads(store, config.get(RegistryConfig.UPLOAD_MAX_BYTES), metrics);
             Path scratch = Files.createDirectories(tempDir.resolve("scratch"));
             ObjectMapper json = new ObjectMapper();
             http = RegistryHttpServer.start(config.get(RegistryConfig.HTTP_HOST), config.get(RegistryConfig.HTTP_PORT),
                     new RegistryHttpServer.Dependencies(json, metrics, prometheus, this::healthy, models, projects, keys,
-                            cloneCodes, artifacts, new ModelExporter(store, json, scratch), scratch));
+                            cloneCodes, artifacts, new ModelExporter(store, json, scratch), runs, scratch));
             log.info("registry service started url={} applicationId={} bootstrapServers={}", url(),
                     config.get(RegistryConfig.APPLICATION_ID), config.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS));
         } catch (Exception e) {
             close();
             throw e;
         }
+    }
+
+    private Map<String, Object> runStatesConsumerProps() {
+        Map<String, Object> props = KafkaClientProperties.base(config);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-registry-run-states");
+        return props;
     }
 
     private Properties streamsProperties() throws IOException {
@@ -186,7 +208,8 @@ public final class RegistryService implements ManagedService {
     @Override
     public boolean healthy() {
         KafkaStreams s = streams;
-        return !closed && s != null && s.state().isRunningOrRebalancing() && gateway != null && gateway.healthy();
+        return !closed && s != null && s.state().isRunningOrRebalancing() && gateway != null && gateway.healthy()
+                && runStates != null && runStates.healthy();
     }
 
     @Override

@@ -23,6 +23,10 @@ public final class DeadLetterHeaders {
     public static final String EXCEPTION_CLASS = "radflow.dlq.exception.class";
     public static final String EXCEPTION_STACKTRACE = "radflow.dlq.exception.stacktrace";
     public static final String ATTEMPTS = "radflow.dlq.attempts";
+    /** Every header above starts with this; a replayed record carries none of them. */
+    public static final String PREFIX = "radflow.dlq.";
+    /** On a record published again from a dead letter: {@code <dead-letter topic>/<partition>/<offset>}. */
+    public static final String REPLAY_OF = "radflow.replay.of";
 
     /** Longest stack trace a dead letter carries; a longer one is cut and ends with {@code ...}. */
     public static final int MAX_STACK_TRACE_CHARS = 8_000;

@@ -8,10 +8,12 @@ import io.radflow.schemas.avro.IngestionCursor;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobFailure;
 import io.radflow.schemas.avro.JobStatus;
+import io.radflow.schemas.avro.ModelRun;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.ProjectSettings;
 import io.radflow.schemas.avro.RegistryCommand;
+import io.radflow.schemas.avro.ReplayedDeadLetter;
 import io.radflow.schemas.Topic.Cleanup;
 import java.time.Duration;
 import java.util.List;
@@ -43,9 +45,17 @@ public final class TopicCatalog {
             String.class, DatasetUploadEvent.class, 6, Cleanup.DELETE, FOURTEEN_DAYS,
             "Study instance UID -> an instance arrived, or a series/study upload completed.");
 
+    public static final Topic<String, DatasetUploadEvent> DATASET_INDEX = new Topic<>("dataset-index",
+            String.class, DatasetUploadEvent.class, 6, Cleanup.COMPACT, KEEP_DEFAULT,
+            "<project>/<study>/<series>/<instance UID> -> the instance's upload event: every instance a project holds, kept past the uploads topic's retention, for runs over existing data.");
+
     public static final Topic<String, InferenceJob> INFERENCE_JOBS = new Topic<>("inference-jobs",
             String.class, InferenceJob.class, 6, Cleanup.DELETE, FOURTEEN_DAYS,
             "Job id -> InferenceJob for one model version over an instance, series or study.");
+
+    public static final Topic<String, InferenceJob> RUN_JOBS = new Topic<>("run-jobs",
+            String.class, InferenceJob.class, 6, Cleanup.DELETE, FOURTEEN_DAYS,
+            "Job id -> InferenceJob of a run (a model over data already there, a backfill); workers take them only while fresh auto-run jobs leave room.");
 
     public static final Topic<String, Prediction> PREDICTIONS = new Topic<>("predictions",
             String.class, Prediction.class, 6, Cleanup.DELETE, KEEP_DEFAULT,
@@ -62,6 +72,14 @@ public final class TopicCatalog {
     public static final Topic<byte[], byte[]> DATASET_UPLOADS_DLQ = new Topic<>("dataset-uploads-dlq",
             byte[].class, byte[].class, 1, Cleanup.DELETE, KEEP_DEFAULT,
             "Upload events the trigger could not use, byte for byte as consumed, with reason headers.");
+
+    public static final Topic<String, ModelRun> MODEL_RUNS = new Topic<>("model-runs",
+            String.class, ModelRun.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
+            "Run id -> ModelRun: a request to run a model version over data already there (selection, expected jobs, who asked, cancelled).");
+
+    public static final Topic<String, ReplayedDeadLetter> DEAD_LETTER_REPLAYS = new Topic<>("dead-letter-replays",
+            String.class, ReplayedDeadLetter.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
+            "<dead-letter topic>/<partition>/<offset> -> ReplayedDeadLetter: that dead letter was published again (./radflow dlq replay), so it never is twice.");
 
     public static final Topic<String, IngestionCursor> INGESTION_CURSORS = new Topic<>("ingestion-cursors",
             String.class, IngestionCursor.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
@@ -84,8 +102,8 @@ public final class TopicCatalog {
             String.class, CloneCode.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
             "SHA-256 of a clone code -> CloneCode: model, versions, creator (the code itself is never stored).");
 
-    public static final List<Topic<?, ?>> ALL = List.of(MODEL_SETTINGS, PROJECT_SETTINGS, DATASET_UPLOADS,
-            INFERENCE_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ, INGESTION_CURSORS,
+    public static final List<Topic<?, ?>> ALL = List.of(MODEL_SETTINGS, PROJECT_SETTINGS, DATASET_UPLOADS, DATASET_INDEX,
+            INFERENCE_JOBS, RUN_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ, MODEL_RUNS, DEAD_LETTER_REPLAYS, INGESTION_CURSORS,
             REGISTRY_COMMANDS, REGISTRY_COMMAND_REPLIES, REGISTRY_API_KEYS, REGISTRY_CLONE_CODES);
 
     public static Optional<Topic<?, ?>> byName(String name) {

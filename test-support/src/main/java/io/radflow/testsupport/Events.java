@@ -5,6 +5,9 @@ import io.radflow.schemas.avro.CompletionLevel;
 import io.radflow.schemas.avro.ContentRef;
 import io.radflow.schemas.avro.DataUploaded;
 import io.radflow.schemas.avro.DatasetUploadEvent;
+import io.radflow.schemas.avro.InferenceJob;
+import io.radflow.schemas.avro.JobInstance;
+import io.radflow.schemas.avro.JobTrigger;
 import io.radflow.schemas.avro.ModelFileType;
 import io.radflow.schemas.avro.ModelLibrary;
 import io.radflow.schemas.avro.ModelSettings;
@@ -46,6 +49,21 @@ public final class Events {
         return ModelSettings.newBuilder().setModelId(modelId).setProjectId(projectId).setOwnerId("alice").setName(modelId)
                 .setLibrary(ModelLibrary.ONNX).setFileType(ModelFileType.ONNX).setAutoRun(true)
                 .setVersions(new ArrayList<>(List.of(version(1, scope, at)))).setCreatedAt(at).setUpdatedAt(at).build();
+    }
+
+    /** A MANUAL job of {@code scope} over these instances, of one study; the job id is the caller's. */
+    public static InferenceJob job(String jobId, String projectId, String modelId, int version, Scope scope, String scopeUid,
+                                   List<JobInstance> instances) {
+        return InferenceJob.newBuilder().setJobId(jobId).setProjectId(projectId).setDatasetId("dataset-" + projectId)
+                .setModelId(modelId).setModelVersion(version).setScope(scope).setScopeUid(scopeUid)
+                .setStudyInstanceUid(instances.get(0).getStudyInstanceUid()).setInstances(instances)
+                .setTrigger(JobTrigger.MANUAL).setCreatedAt(Instant.now()).build();
+    }
+
+    /** One instance of a job, uploaded a few seconds ago. */
+    public static JobInstance jobInstance(String studyUid, String seriesUid, String sopUid, ContentRef content) {
+        return JobInstance.newBuilder().setStudyInstanceUid(studyUid).setSeriesInstanceUid(seriesUid).setSopInstanceUid(sopUid)
+                .setContent(content).setUploadedAt(Instant.now().minusSeconds(5)).build();
     }
 
     public static ContentRef content(String sopUid) {

@@ -1,5 +1,6 @@
 package io.radflow.trigger.group;
 
+import io.radflow.schemas.DeadLetterHeaders;
 import io.radflow.schemas.avro.CompletionLevel;
 import io.radflow.schemas.avro.DataUploaded;
 import io.radflow.schemas.avro.DatasetUploadEvent;
@@ -108,15 +109,24 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
     public void process(Record<String, DatasetUploadEvent> record) {
         DatasetUploadEvent event = record.value();
         if (event.getPayload() instanceof DataUploaded data) {
-            onInstance(event, data);
+            onInstance(event, data, arrivedAt(record));
         } else if (event.getPayload() instanceof UploadCompleted marker) {
             onMarker(event, marker);
         }
     }
 
-    private void onInstance(DatasetUploadEvent event, DataUploaded data) {
+    /**
+     * When the upload counts as having happened, for which models were on auto-run: its
+     * {@code publishedAt}; for an upload replayed from the dead letters (it could not be used
+     * then, say its project did not exist yet), the time of the replay, when it first could be.
+     */
+    private static long arrivedAt(Record<String, DatasetUploadEvent> record) {
+        return record.headers().lastHeader(DeadLetterHeaders.REPLAY_OF) != null ? record.timestamp()
+                : record.value().getPublishedAt().toEpochMilli();
+    }
+
+    private void onInstance(DatasetUploadEvent event, DataUploaded data, long uploadedAt) {
         long now = context.currentSystemTimeMs();
-        long uploadedAt = event.getPublishedAt().toEpochMilli();
         String project = event.getProjectId();
         String study = event.getStudyInstanceUid();
         String instanceKey = GroupKey.instanceKey(project, study, data.getSeriesInstanceUid(), data.getSopInstanceUid());

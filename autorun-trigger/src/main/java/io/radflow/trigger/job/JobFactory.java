@@ -5,6 +5,8 @@ import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobInstance;
 import io.radflow.schemas.avro.JobTrigger;
 import io.radflow.schemas.avro.Scope;
+import io.radflow.schemas.jobs.JobIds;
+import io.radflow.schemas.jobs.UidOrder;
 import io.radflow.trigger.group.InstanceRecord;
 import java.time.Instant;
 import java.util.ArrayList;

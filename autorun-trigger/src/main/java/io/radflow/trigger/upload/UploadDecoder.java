@@ -3,6 +3,7 @@ package io.radflow.trigger.upload;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.schemas.DeadLetterHeaders;
+import io.radflow.schemas.avro.DataUploaded;
 import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.trigger.TriggerMetrics;
 import io.radflow.trigger.TriggerStores;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * First step of the trigger: decodes upload events from raw bytes and sends every event that cannot
  * drive auto-run (undecodable, missing or unusable UIDs, wrong key, unknown project) to the
- * dead-letter child byte for byte, with reason headers. Retriable failures (schema registry
+ * dead-letter child byte for byte, with reason headers. Valid events go on to auto-run, and each
+ * valid instance also to the dataset index (keyed {@link #indexKey}, so a compacted topic keeps the
+ * latest upload of every instance a project holds). Retriable failures (schema registry
  * unreachable) are thrown instead, so the record is processed again rather than dead-lettered.
  */
 public final class UploadDecoder implements Processor<byte[], byte[], Object, Object> {
@@ -31,16 +34,18 @@ public final class UploadDecoder implements Processor<byte[], byte[], Object, Ob
     private final String topic;
     private final Deserializer<DatasetUploadEvent> deserializer;
     private final String validChild;
+    private final String indexChild;
     private final String deadLetterChild;
     private final TriggerMetrics metrics;
     private ProcessorContext<Object, Object> context;
     private ProjectDirectory projects;
 
-    public UploadDecoder(String topic, Deserializer<DatasetUploadEvent> deserializer, String validChild, String deadLetterChild,
-                         TriggerMetrics metrics) {
+    public UploadDecoder(String topic, Deserializer<DatasetUploadEvent> deserializer, String validChild, String indexChild,
+                         String deadLetterChild, TriggerMetrics metrics) {
         this.topic = topic;
         this.deserializer = deserializer;
         this.validChild = validChild;
+        this.indexChild = indexChild;
         this.deadLetterChild = deadLetterChild;
         this.metrics = metrics;
     }
@@ -84,6 +89,14 @@ public final class UploadDecoder implements Processor<byte[], byte[], Object, Ob
         }
         // One new record, not withKey(..).withValue(..): each copies the headers.
         context.forward(new Record<Object, Object>(key, event, record.timestamp(), record.headers()), validChild);
+        if (event.getPayload() instanceof DataUploaded data) {
+            context.forward(new Record<Object, Object>(indexKey(event, data), event, record.timestamp()), indexChild);
+        }
+    }
+
+    /** The dataset index's key of an instance: {@code <project>/<study>/<series>/<instance UID>}, so a project's or study's instances share a prefix. */
+    public static String indexKey(DatasetUploadEvent event, DataUploaded data) {
+        return event.getProjectId() + "/" + event.getStudyInstanceUid() + "/" + data.getSeriesInstanceUid() + "/" + data.getSopInstanceUid();
     }
 
     private void deadLetter(Record<byte[], byte[]> record, Reason reason, String message, Throwable error) {

@@ -271,7 +271,7 @@ public final class TriggerBenchmark {
         Topic<?, ?> jobs = shared.jobs();
         TriggerTopics topics = new TriggerTopics(shared.uploads(), shared.modelSettings(), shared.projectSettings(),
                 new Topic<>(out.name(), String.class, io.radflow.schemas.avro.InferenceJob.class, jobs.partitions(), jobs.cleanup(),
-                        jobs.retentionMs(), jobs.doc()), shared.deadLetters());
+                        jobs.retentionMs(), jobs.doc()), shared.deadLetters(), shared.index());
         Map<String, String> values = new HashMap<>();
         values.put("kafka.bootstrap.servers", bootstrap);
         values.put("schema.registry.url", registryUrl);

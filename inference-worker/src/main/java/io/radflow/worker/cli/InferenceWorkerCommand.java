@@ -5,6 +5,7 @@ import io.radflow.common.cli.ServiceRunner;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.worker.InferenceWorker;
 import io.radflow.worker.WorkerConfig;
+import io.radflow.worker.WorkerSettings;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,9 +48,9 @@ public final class InferenceWorkerCommand implements Callable<Integer> {
         connection.setIfGiven(WorkerConfig.WORKER_ID.name(), workerId);
         RadflowConfig config = connection.load(WorkerConfig.FULL);
         InferenceWorker worker = InferenceWorker.create(config);
-        return ServiceRunner.runUntilStopped(worker, spec.commandLine().getOut(), "Inference worker " + worker.workerId()
-                + " is running (group " + config.get(WorkerConfig.GROUP_ID) + ", threads " + config.get(WorkerConfig.THREADS)
-                + ", device " + config.get(WorkerConfig.DEVICE).name().toLowerCase(Locale.ROOT) + ", model cache "
-                + config.get(WorkerConfig.MODEL_CACHE_SIZE) + ").");
+        WorkerSettings s = worker.settings();
+        return ServiceRunner.runUntilStopped(worker, spec.commandLine().getOut(), "Inference worker " + s.workerId()
+                + " is running (group " + s.groupId() + ", threads " + s.threads() + ", device "
+                + s.device().name().toLowerCase(Locale.ROOT) + ", model cache " + s.modelCacheSize() + ").");
     }
 }

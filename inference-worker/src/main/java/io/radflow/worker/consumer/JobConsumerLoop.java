@@ -5,14 +5,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,10 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's Kafka side, on one thread: polls jobs, hands them to the intake, and publishes
- * finished jobs' records together with their offsets in one transaction. Processing happens on
+ * The worker's Kafka side, on one thread: polls jobs, hands them to the {@link JobHandler}, and
+ * publishes finished jobs' records (taken from {@link Outcomes}) together with their offsets in
+ * one transaction. Processing happens on
  * other threads, so polling never stops for a long study and the group never rebalances because
- * of one; partitions are paused while {@code maxInFlight} jobs are consumed but not committed.
+ * of one; partitions are paused while {@code maxInFlight} jobs are consumed but not committed,
+ * and the runs' partitions also while auto-run jobs are in flight ({@link JobTopics}).
  *
  * <p>Commits group finished jobs: right away when nothing else is running, otherwise at most
  * every {@code commitInterval}, so a transaction's cost is shared by the jobs that finish in the
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * work (the new owner runs it again); a producer fenced by another worker with the same id stops
  * the loop.
  */
-public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListener, OutcomeSink {
+public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
     private static final Logger log = LoggerFactory.getLogger(JobConsumerLoop.class);
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
@@ -46,18 +46,16 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
 
     private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
     private final TransactionalPublisher publisher;
-    private final String topic;
+    private final JobTopics topics;
     private final WorkerMetrics metrics;
     private final int maxInFlight;
     private final Duration commitInterval;
-    private BiConsumer<ConsumedJob, byte[]> intake;
-    private Consumer<Collection<PartitionProgress>> onRevoked = p -> { };
+    private final Outcomes outcomes;
+    private final JobHandler handler;
 
     private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
-    private final ConcurrentLinkedQueue<JobOutcome> completions = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<SideRecord> sideRecords = new ConcurrentLinkedQueue<>();
     /** Side records taken into a transaction that has not committed yet; sent again until it does. */
-    private final List<SideRecord> pendingSide = new ArrayList<>();
+    private final List<Outcomes.SideRecord> pendingSide = new ArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     /**
      * The outcomes of a transaction whose commit is in doubt, by partition; null when none is. Until
@@ -69,30 +67,26 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     private volatile boolean running = true;
     private volatile boolean failed;
     private volatile boolean assigned;
-    private boolean paused;
     private long lastCommitNanos = System.nanoTime();
     private long nextCommitAllowedNanos = System.nanoTime();
 
     public JobConsumerLoop(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, TransactionalPublisher publisher,
-                           String topic, WorkerMetrics metrics, int maxInFlight, Duration commitInterval) {
+                           JobTopics topics, WorkerMetrics metrics, int maxInFlight, Duration commitInterval, Outcomes outcomes,
+                           JobHandler handler) {
         this.consumer = consumer;
         this.publisher = publisher;
-        this.topic = topic;
+        this.topics = topics;
         this.metrics = metrics;
         this.maxInFlight = maxInFlight;
         this.commitInterval = commitInterval;
-    }
-
-    /** Wires the intake (which queues jobs) and what to do with the jobs of revoked partitions; call before {@link #run()}. */
-    public void wire(BiConsumer<ConsumedJob, byte[]> intake, Consumer<Collection<PartitionProgress>> onRevoked) {
-        this.intake = intake;
-        this.onRevoked = onRevoked;
+        this.outcomes = outcomes;
+        this.handler = handler;
     }
 
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(topic), this);
+            consumer.subscribe(topics.all(), this);
             while (running) {
                 ConsumerRecords<String, byte[]> records;
                 try {
@@ -100,7 +94,19 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
                 } catch (WakeupException e) {
                     continue;
                 }
+                Set<TopicPartition> heldBack = new HashSet<>();
                 for (ConsumerRecord<String, byte[]> r : records) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (heldBack.contains(tp)) {
+                        continue;
+                    }
+                    if (topics.isRuns(r.topic()) && !toPause(List.of(tp)).isEmpty()) {
+                        // Over the runs' cap (or fresh work came first): fetch it again once there is room.
+                        consumer.seek(tp, r.offset());
+                        consumer.pause(List.of(tp));
+                        heldBack.add(tp);
+                        continue;
+                    }
                     accept(r);
                 }
                 drainCompletions();
@@ -137,22 +143,12 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
         }
         p.consumed(r.offset());
         inFlight.incrementAndGet();
-        intake.accept(new ConsumedJob(tp, r.offset(), r.key(), p, System.nanoTime()), r.value());
-    }
-
-    @Override
-    public void completed(JobOutcome outcome) {
-        completions.add(outcome);
-    }
-
-    @Override
-    public void publish(ConsumedJob job, ProducerRecord<String, byte[]> record) {
-        sideRecords.add(new SideRecord(job, record));
+        handler.accept(new ConsumedJob(tp, r.offset(), r.key(), p, System.nanoTime()), r.value());
     }
 
     private void drainCompletions() {
         JobOutcome o;
-        while ((o = completions.poll()) != null) {
+        while ((o = outcomes.nextCompleted()) != null) {
             // A revoked partition's jobs were already subtracted from inFlight; their results are dropped.
             if (o.consumed().current()) {
                 o.consumed().progress().completed(o);
@@ -169,7 +165,7 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
         for (PartitionProgress p : progress.values()) {
             committable += p.committable().size();
         }
-        if (committable == 0 && sideRecords.isEmpty() && pendingSide.isEmpty()) {
+        if (committable == 0 && outcomes.noSideRecords() && pendingSide.isEmpty()) {
             return;
         }
         boolean allDone = committable == inFlight.get();
@@ -183,8 +179,8 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
             nextCommitAllowedNanos = System.nanoTime() + RETRY_AFTER_FAILED_COMMIT.toNanos();
             return;
         }
-        SideRecord side;
-        while ((side = sideRecords.poll()) != null) {
+        Outcomes.SideRecord side;
+        while ((side = outcomes.nextSideRecord()) != null) {
             pendingSide.add(side);
         }
         pendingSide.removeIf(s -> !s.job().current());
@@ -193,11 +189,11 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         Map<PartitionProgress, List<JobOutcome>> included = new HashMap<>();
         for (PartitionProgress p : progress.values()) {
-            List<JobOutcome> outcomes = p.committable();
-            if (!outcomes.isEmpty()) {
-                outcomes.forEach(o -> records.addAll(o.records()));
-                offsets.put(p.partition(), new OffsetAndMetadata(outcomes.get(outcomes.size() - 1).consumed().offset() + 1));
-                included.put(p, outcomes);
+            List<JobOutcome> done = p.committable();
+            if (!done.isEmpty()) {
+                done.forEach(o -> records.addAll(o.records()));
+                offsets.put(p.partition(), new OffsetAndMetadata(done.get(done.size() - 1).consumed().offset() + 1));
+                included.put(p, done);
             }
         }
         long t0 = System.nanoTime();
@@ -208,9 +204,9 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
         switch (result) {
             case COMMITTED -> {
                 pendingSide.clear();
-                included.forEach((p, outcomes) -> {
-                    p.committed(outcomes.size());
-                    countCommitted(outcomes);
+                included.forEach((p, done) -> {
+                    p.committed(done.size());
+                    countCommitted(done);
                 });
             }
             case ABORTED -> nextCommitAllowedNanos = lastCommitNanos + RETRY_AFTER_FAILED_COMMIT.toNanos();
@@ -255,11 +251,11 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
             OffsetAndMetadata c = committed.get(e.getKey().partition());
             // A revoked partition's jobs were already given up (its new owner may have committed since).
             if (c != null && !e.getKey().revoked()) {
-                List<JobOutcome> outcomes = e.getValue();
+                List<JobOutcome> done = e.getValue();
                 int n = e.getKey().committedUpTo(c.offset());
                 if (n > 0) {
                     any = true;
-                    countCommitted(outcomes.subList(0, Math.min(n, outcomes.size())));
+                    countCommitted(done.subList(0, Math.min(n, done.size())));
                 }
             }
         }
@@ -271,24 +267,59 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
         return true;
     }
 
-    private void countCommitted(List<JobOutcome> outcomes) {
-        inFlight.addAndGet(-outcomes.size());
-        for (JobOutcome o : outcomes) {
+    private void countCommitted(List<JobOutcome> done) {
+        inFlight.addAndGet(-done.size());
+        for (JobOutcome o : done) {
             metrics.job(o.modelId(), o.version(), o.outcome());
         }
     }
 
+    /**
+     * Pauses what may not be fetched now and resumes the rest: every partition while
+     * {@code maxInFlight} jobs are in flight; the runs' partitions also while an auto-run job is,
+     * or while {@code runsMaxInFlight} run jobs are. A poll may return more run jobs than that:
+     * the loop takes them up to the cap and seeks back to the first it leaves.
+     */
     private void adjustPause() {
         Set<TopicPartition> assignment = consumer.assignment();
-        if (!paused && inFlight.get() >= maxInFlight) {
-            consumer.pause(assignment);
-            paused = true;
-            log.debug("paused partitions inFlight={}", inFlight.get());
-        } else if (paused && inFlight.get() < maxInFlight) {
-            consumer.resume(assignment);
-            paused = false;
-            log.debug("resumed partitions inFlight={}", inFlight.get());
+        if (assignment.isEmpty()) {
+            return;
         }
+        Set<TopicPartition> wanted = toPause(assignment);
+        Set<TopicPartition> paused = consumer.paused();
+        Set<TopicPartition> pause = new HashSet<>(wanted);
+        pause.removeAll(paused);
+        Set<TopicPartition> resume = new HashSet<>(paused);
+        resume.removeAll(wanted);
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+            log.debug("paused partitions={} inFlight={}", pause, inFlight.get());
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+            log.debug("resumed partitions={} inFlight={}", resume, inFlight.get());
+        }
+    }
+
+    private Set<TopicPartition> toPause(Collection<TopicPartition> partitions) {
+        int fresh = 0;
+        int runs = 0;
+        for (PartitionProgress p : progress.values()) {
+            if (topics.isRuns(p.partition().topic())) {
+                runs += p.pendingCount();
+            } else {
+                fresh += p.pendingCount();
+            }
+        }
+        boolean full = inFlight.get() >= maxInFlight;
+        boolean runsWait = fresh > 0 || runs >= topics.runsMaxInFlight();
+        Set<TopicPartition> out = new HashSet<>();
+        for (TopicPartition tp : partitions) {
+            if (full || (runsWait && topics.isRuns(tp.topic()))) {
+                out.add(tp);
+            }
+        }
+        return out;
     }
 
     private void updateLag() {
@@ -307,9 +338,7 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
         for (TopicPartition tp : partitions) {
             progress.put(tp, new PartitionProgress(tp));
         }
-        if (paused) {
-            consumer.pause(partitions);
-        }
+        consumer.pause(toPause(partitions));
         assigned = !progress.isEmpty();
         log.info("partitions assigned {}", partitions);
     }
@@ -348,7 +377,7 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
             }
         }
         assigned = !progress.isEmpty();
-        onRevoked.accept(dropped);
+        handler.revoked(dropped);
     }
 
     /** Jobs consumed and not yet committed. */
@@ -372,9 +401,5 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     public void stop() {
         running = false;
         consumer.wakeup();
-    }
-
-    /** A status record of a job in flight, kept with the job so it can be dropped once the job's partition is revoked. */
-    private record SideRecord(ConsumedJob job, ProducerRecord<String, byte[]> record) {
     }
 }

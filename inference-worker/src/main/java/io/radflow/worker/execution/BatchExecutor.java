@@ -135,7 +135,7 @@ public final class BatchExecutor {
                 .setDevice(model.device()).setArtifactSha256(spec.artifactSha256()).setJobRevision(job.getRevision())
                 .setUploadedAt(job.getInstances().stream().map(JobInstance::getUploadedAt).max(Instant::compareTo)
                         .orElse(job.getCreatedAt()))
-                .setJobCreatedAt(job.getCreatedAt()).setStartedAt(startedAt).setCompletedAt(completedAt).build();
+                .setJobCreatedAt(job.getCreatedAt()).setStartedAt(startedAt).setCompletedAt(completedAt).setRunId(job.getRunId()).build();
         List<Prediction> ps = predictions.predictions(job, spec.labelClasses(), result.outputs(), provenance);
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>(ps.size() + 1);
         ps.forEach(p -> out.add(records.prediction(p)));

@@ -4,8 +4,6 @@ import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobInstance;
-import io.radflow.worker.batching.BatchLimits;
-import io.radflow.worker.batching.DynamicBatcher;
 import io.radflow.worker.consumer.ConsumedJob;
 import io.radflow.worker.consumer.JobOutcome;
 import io.radflow.worker.consumer.OutcomeSink;
@@ -17,8 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * First stop of every consumed job record, on the consumer loop's thread: decode it, check it,
@@ -26,28 +22,26 @@ import org.slf4j.LoggerFactory;
  * dead-letter topic at once; a job whose version the worker has not seen yet waits until the
  * settings reader has caught up with the topic, and only then fails as unknown.
  */
-public final class JobIntake {
-
-    private static final Logger log = LoggerFactory.getLogger(JobIntake.class);
+final class JobIntake {
 
     private final OutputRecords records;
     private final ModelSettingsView settings;
-    private final DynamicBatcher<QueuedJob> batcher;
+    private final BatchQueue queue;
     private final FailureHandler failures;
     private final OutcomeSink sink;
     private final Duration settingsTimeout;
 
-    JobIntake(OutputRecords records, ModelSettingsView settings, DynamicBatcher<QueuedJob> batcher, FailureHandler failures,
+    JobIntake(OutputRecords records, ModelSettingsView settings, BatchQueue queue, FailureHandler failures,
               OutcomeSink sink, Duration settingsTimeout) {
         this.records = records;
         this.settings = settings;
-        this.batcher = batcher;
+        this.queue = queue;
         this.failures = failures;
         this.sink = sink;
         this.settingsTimeout = settingsTimeout;
     }
 
-    public void accept(ConsumedJob consumed, byte[] value) {
+    void accept(ConsumedJob consumed, byte[] value) {
         accept(consumed, value, 1);
     }
 
@@ -79,13 +73,13 @@ public final class JobIntake {
         }
         Optional<ResolvedVersion> version = settings.find(job.getModelId(), job.getModelVersion());
         if (version.isPresent()) {
-            enqueue(new QueuedJob(consumed, job, version.get(), 1, System.nanoTime()));
+            queue.enqueue(new QueuedJob(consumed, job, version.get(), 1, System.nanoTime()));
             return;
         }
         settings.sync().orTimeout(settingsTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ok, error) -> {
             Optional<ResolvedVersion> v = settings.find(job.getModelId(), job.getModelVersion());
             if (v.isPresent()) {
-                enqueue(new QueuedJob(consumed, job, v.get(), 1, System.nanoTime()));
+                queue.enqueue(new QueuedJob(consumed, job, v.get(), 1, System.nanoTime()));
             } else {
                 String why = settings.whyMissing(job.getModelId(), job.getModelVersion());
                 if (error != null) {
@@ -94,23 +88,6 @@ public final class JobIntake {
                 failures.deadLetter(consumed, job, Reason.UNKNOWN_MODEL, why, null, 1, null);
             }
         });
-    }
-
-    /**
-     * Queues a job under its model version's batching limits, or in a batch of its own when the
-     * attempt must run alone (a retry after a hang or a crash, see {@link QueuedJob#nextAttempt}):
-     * so only the job that caused it ends in the DLQ.
-     */
-    void enqueue(QueuedJob q) {
-        if (!q.consumed().current()) {
-            return;
-        }
-        var b = q.version().version().getBatching();
-        String key = q.alone() ? q.version().key() + "#alone:" + q.job().getJobId() : q.version().key().toString();
-        BatchLimits limits = q.alone() ? BatchLimits.of(1, 0) : BatchLimits.of(b.getMaxBatchSize(), b.getMaxQueueDelayMs());
-        if (!batcher.offer(key, limits, q)) {
-            log.debug("batcher closed, leaving job to the partition's next owner jobId={}", q.job().getJobId());
-        }
     }
 
     static String problemWith(InferenceJob job) {

@@ -4,6 +4,8 @@ import io.radflow.content.ContentReader;
 import io.radflow.content.ContentStore;
 import io.radflow.worker.batching.Batch;
 import io.radflow.worker.batching.DynamicBatcher;
+import io.radflow.worker.consumer.ConsumedJob;
+import io.radflow.worker.consumer.JobHandler;
 import io.radflow.worker.consumer.OutcomeSink;
 import io.radflow.worker.consumer.OutputRecords;
 import io.radflow.worker.consumer.PartitionProgress;
@@ -25,10 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The processing side of a worker: intake, batching, execution and failure handling, wired
- * together. Executor threads call {@link #runBatches()}; the consumer loop feeds
- * {@link #intake()} and calls {@link #cancel} when partitions go away.
+ * together. Executor threads call {@link #runBatches()}; the consumer loop hands it each job
+ * ({@link #accept}) and the partitions that go away ({@link #revoked}); results go back through
+ * the {@link OutcomeSink} it was given.
  */
-public final class JobPipeline implements AutoCloseable {
+public final class JobPipeline implements JobHandler, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobPipeline.class);
 
@@ -52,18 +55,18 @@ public final class JobPipeline implements AutoCloseable {
             return t;
         });
         StatusEvents statuses = new StatusEvents(p.workerId());
-        JobIntake[] self = new JobIntake[1];
+        BatchQueue queue = new BatchQueue(p.batcher());
         FailureHandler failures = new FailureHandler(p.retry(), timer, p.sink(), p.records(),
-                new JobDeadLetters(p.records(), p.workerId()), statuses, p.metrics(), q -> self[0].enqueue(q));
-        this.intake = new JobIntake(p.records(), p.settings(), p.batcher(), failures, p.sink(), p.settingsTimeout());
-        self[0] = intake;
+                new JobDeadLetters(p.records(), p.workerId()), statuses, p.metrics(), queue::enqueue);
+        this.intake = new JobIntake(p.records(), p.settings(), queue, failures, p.sink(), p.settingsTimeout());
         this.executor = new BatchExecutor(new RequestBuilder(new ContentFetcher(p.content(), p.contentMaxBytes()), p.dicom()),
                 new ModelSpecs(p.artifacts()), p.cache(), new PredictionFactory(p.derivedStore()), p.records(), statuses,
                 failures, p.sink(), p.metrics(), p.modelTimeout(), p.workerId());
     }
 
-    public JobIntake intake() {
-        return intake;
+    @Override
+    public void accept(ConsumedJob job, byte[] value) {
+        intake.accept(job, value);
     }
 
     /** An executor thread's life: take ready batches and run them until the batcher closes. */
@@ -89,7 +92,8 @@ public final class JobPipeline implements AutoCloseable {
     }
 
     /** Forgets the queued jobs of revoked partitions; running ones finish and their results are dropped. */
-    public void cancel(Collection<PartitionProgress> revoked) {
+    @Override
+    public void revoked(Collection<PartitionProgress> revoked) {
         if (revoked.isEmpty()) {
             return;
         }

@@ -53,8 +53,11 @@ class JobConsumerLoopInDoubtTest {
         producers.add(p);
         return p;
     });
-    private final JobConsumerLoop loop = new JobConsumerLoop(consumer, publisher, TOPIC, new WorkerMetrics(new SimpleMeterRegistry()),
-            10, Duration.ofMillis(10));
+    private final Outcomes outcomes = new Outcomes();
+    // Every job finishes at once with one prediction record named after it.
+    private final JobConsumerLoop loop = new JobConsumerLoop(consumer, publisher, JobTopics.only(TOPIC),
+            new WorkerMetrics(new SimpleMeterRegistry()), 10, Duration.ofMillis(10), outcomes, JobHandlers.accepting((job, value) -> outcomes.completed(new JobOutcome(job,
+                    List.of(new ProducerRecord<>("predictions", job.key(), value)), "model", 1, WorkerMetrics.SUCCEEDED))));
     private final Thread thread = new Thread(loop, "job-consumer-loop-test");
 
     @AfterEach
@@ -64,9 +67,6 @@ class JobConsumerLoopInDoubtTest {
     }
 
     private void start() {
-        // Every job finishes at once with one prediction record named after it.
-        loop.wire((job, value) -> loop.completed(new JobOutcome(job,
-                List.of(new ProducerRecord<>("predictions", job.key(), value)), "model", 1, WorkerMetrics.SUCCEEDED)), revoked -> { });
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(PARTITION));
             consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));

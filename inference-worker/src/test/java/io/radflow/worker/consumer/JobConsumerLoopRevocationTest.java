@@ -29,11 +29,21 @@ class JobConsumerLoopRevocationTest {
 
     private final List<MockProducer<String, byte[]>> producers = new CopyOnWriteArrayList<>();
     private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+    private final Outcomes outcomes = new Outcomes();
+    private final AtomicReference<ConsumedJob> running = new AtomicReference<>();
+    // "slow-*" jobs keep running (a long model call); the others finish at once.
     private final JobConsumerLoop loop = new JobConsumerLoop(consumer, new TransactionalPublisher(() -> {
         MockProducer<String, byte[]> p = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         producers.add(p);
         return p;
-    }), TOPIC, new WorkerMetrics(new SimpleMeterRegistry()), 10, Duration.ofMillis(10));
+    }), JobTopics.only(TOPIC), new WorkerMetrics(new SimpleMeterRegistry()), 10, Duration.ofMillis(10), outcomes, JobHandlers.accepting((job, value) -> {
+        if (job.key().startsWith("slow-")) {
+            running.set(job);
+        } else {
+            outcomes.completed(new JobOutcome(job, List.of(new ProducerRecord<>("job-status", job.key(), "SUCCEEDED".getBytes())),
+                    "model", 1, WorkerMetrics.SUCCEEDED));
+        }
+    }));
     private final Thread thread = new Thread(loop, "job-consumer-loop-test");
 
     @AfterEach
@@ -44,16 +54,6 @@ class JobConsumerLoopRevocationTest {
 
     @Test
     void shouldDropTheStatusOfAJobWhosePartitionWasRevokedMeanwhile() {
-        AtomicReference<ConsumedJob> running = new AtomicReference<>();
-        // "slow-*" jobs keep running (a long model call); the others finish at once.
-        loop.wire((job, value) -> {
-            if (job.key().startsWith("slow-")) {
-                running.set(job);
-            } else {
-                loop.completed(new JobOutcome(job, List.of(new ProducerRecord<>("job-status", job.key(), "SUCCEEDED".getBytes())),
-                        "model", 1, WorkerMetrics.SUCCEEDED));
-            }
-        }, revoked -> { });
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(FIRST));
             consumer.updateBeginningOffsets(Map.of(FIRST, 0L, SECOND, 0L));
@@ -66,7 +66,7 @@ class JobConsumerLoopRevocationTest {
         consumer.schedulePollTask(() -> consumer.rebalance(List.of(SECOND)));
         await().atMost(Duration.ofSeconds(10)).until(() -> !running.get().current());
         // ...while this worker's executor, still in the job, reports it RUNNING.
-        loop.publish(running.get(), new ProducerRecord<>("job-status", "slow-0", "RUNNING".getBytes()));
+        outcomes.publish(running.get(), new ProducerRecord<>("job-status", "slow-0", "RUNNING".getBytes()));
         consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TOPIC, 1, 0, "fast-1", new byte[0])));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !producers.get(producers.size() - 1).history().isEmpty());

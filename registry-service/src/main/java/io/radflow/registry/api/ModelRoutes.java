@@ -1,6 +1,7 @@
 package io.radflow.registry.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -16,10 +17,13 @@ import io.radflow.registry.commands.ModelService;
 import io.radflow.registry.commands.ModelSettingsChange;
 import io.radflow.registry.commands.VersionDraft;
 import io.radflow.registry.export.ModelExporter;
+import io.radflow.registry.runs.RunService;
 import io.radflow.schemas.avro.ModelFileType;
 import io.radflow.schemas.avro.ModelLibrary;
+import io.radflow.schemas.avro.ModelRun;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ModelVersion;
+import io.radflow.schemas.avro.RunSelection;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Visibility;
 import java.io.FileInputStream;
@@ -28,6 +32,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -47,15 +52,17 @@ final class ModelRoutes {
     private final ArtifactUploads artifacts;
     private final ModelExporter exporter;
     private final CloneCodeService cloneCodes;
+    private final RunService runs;
 
     ModelRoutes(HttpSupport http, ObjectMapper json, ModelService models, ArtifactUploads artifacts, ModelExporter exporter,
-                CloneCodeService cloneCodes) {
+                CloneCodeService cloneCodes, RunService runs) {
         this.http = http;
         this.json = json;
         this.models = models;
         this.artifacts = artifacts;
         this.exporter = exporter;
         this.cloneCodes = cloneCodes;
+        this.runs = runs;
     }
 
     void addTo(JavalinDefaultRoutingApi routes) {
@@ -104,10 +111,15 @@ final class ModelRoutes {
         respond(ctx, find(ctx));
     }
 
-    /** Neurodeploy's PUT /ml-models/{name}?lib=&filetype=&is_public=, plus settings in an optional JSON body. */
+    /**
+     * Neurodeploy's PUT /ml-models/{name}?lib=&filetype=&is_public=, plus settings in an optional
+     * JSON body; with {@code autoRun: true, backfill: true} also a run over the data the project
+     * already holds (its id and job count in the answer's {@code backfill}).
+     */
     private void put(Context ctx) {
         Caller caller = http.caller(ctx);
-        JsonBody body = JsonBody.parse(json, ctx.body()).allow(Requests.MODEL_SETTINGS_FIELDS);
+        JsonBody body = JsonBody.parse(json, ctx.body()).allow(Requests.MODEL_PUT_FIELDS);
+        RunSelection backfill = RunRoutes.backfill(body, Instant.now());
         ModelSettingsChange change = Requests.modelSettings(body);
         ModelLibrary lib = Enums.parse(ModelLibrary.class, ctx.queryParam("lib"), "lib");
         ModelFileType fileType = Requests.fileType(ctx.queryParam("filetype"));
@@ -116,9 +128,21 @@ final class ModelRoutes {
         same("filetype", fileType, change.fileType());
         same("is_public", visibility, change.visibility());
         change = change.withLibrary(lib, fileType).withVisibility(visibility);
+        if (backfill != null && !Boolean.TRUE.equals(change.autoRun())) {
+            throw RegistryException.invalid("backfill comes with switching auto-run on: send autoRun: true with it");
+        }
         ModelService.Upserted result = models.upsert(caller, ctx.pathParam("name"), ctx.queryParam("project"), change,
                 HttpSupport.ifMatch(ctx));
-        respond(ctx.status(result.created() ? 201 : 200), result.model());
+        ctx.status(result.created() ? 201 : 200);
+        if (backfill == null) {
+            respond(ctx, result.model());
+            return;
+        }
+        ModelRun run = runs.create(caller, result.model().getName(), result.model().getProjectId(), backfill, null, true);
+        HttpSupport.etag(ctx, result.model().getRevision());
+        ObjectNode answer = json.valueToTree(describe(result.model()));
+        answer.putObject("backfill").put("runId", run == null ? null : run.getRunId()).put("jobs", run == null ? 0 : run.getExpectedJobs());
+        ctx.json(answer);
     }
 
     private static void same(String param, Object query, Object body) {

@@ -18,6 +18,7 @@ import io.radflow.registry.commands.Enums;
 import io.radflow.registry.commands.ModelService;
 import io.radflow.registry.commands.ProjectService;
 import io.radflow.registry.export.ModelExporter;
+import io.radflow.registry.runs.RunService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class RegistryHttpServer implements AutoCloseable {
     /** Everything the routes need, built by the service. */
     public record Dependencies(ObjectMapper json, RegistryMetrics metrics, PrometheusMeterRegistry prometheus,
                                BooleanSupplier healthy, ModelService models, ProjectService projects, ApiKeyService keys,
-                               CloneCodeService cloneCodes, ArtifactUploads artifacts, ModelExporter exporter, Path scratch) {
+                               CloneCodeService cloneCodes, ArtifactUploads artifacts, ModelExporter exporter, RunService runs, Path scratch) {
     }
 
     private RegistryHttpServer(Javalin app) {
@@ -57,8 +58,9 @@ public final class RegistryHttpServer implements AutoCloseable {
     public static RegistryHttpServer start(String host, int port, Dependencies routes) {
         HttpSupport support = new HttpSupport(routes.keys()::authenticate);
         ModelRoutes modelRoutes = new ModelRoutes(support, routes.json(), routes.models(), routes.artifacts(), routes.exporter(),
-                routes.cloneCodes());
+                routes.cloneCodes(), routes.runs());
         ProjectRoutes projectRoutes = new ProjectRoutes(support, routes.json(), routes.projects(), routes.keys());
+        RunRoutes runRoutes = new RunRoutes(support, routes.json(), routes.runs());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -112,6 +114,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApiDocument.json()));
             projectRoutes.addTo(config.routes);
             modelRoutes.addTo(config.routes);
+            runRoutes.addTo(config.routes);
         });
         app.start();
         return new RegistryHttpServer(app);

@@ -38,6 +38,9 @@ final class Requests {
     static final Set<String> MODEL_SETTINGS_FIELDS = Set.of("description", "visibility", "autoRun", "exportable",
             "exportAudience", "cloneable", "activeVersion", "library", "fileType");
     static final Set<String> MODEL_CREATE_FIELDS = union(MODEL_SETTINGS_FIELDS, Set.of("name", "project"));
+    /** With {@code autoRun: true} in a PUT: also run the model over the data the project already holds (a backfill run). */
+    static final Set<String> BACKFILL_FIELDS = Set.of("backfill", "backfillFrom", "backfillTo");
+    static final Set<String> MODEL_PUT_FIELDS = union(MODEL_SETTINGS_FIELDS, BACKFILL_FIELDS);
     static final Set<String> VERSION_FIELDS = Set.of("scope", "inputType", "device", "labelClasses", "defaultArgs",
             "batching", "httpEndpoint", "routing", "activate");
     static final Set<String> ROUTING_FIELDS = Set.of("modalities", "sopClassUids", "bodyPartsExamined", "seriesDescriptionPattern");

@@ -56,6 +56,23 @@ public final class AccessPolicy {
         }
     }
 
+    /**
+     * Running a model over a project's data (a run): a member of the model's project, or a system
+     * admin; who may not even read the model gets 404, who reads it without being a member 403.
+     */
+    public static void requireRun(Caller caller, ModelSettings model, ProjectSettings project) {
+        requireRead(caller, model, project);
+        caller.requireUser();
+        if (!caller.systemAdmin() && role(project, caller).isEmpty()) {
+            throw RegistryException.forbidden("only members of project '" + model.getProjectId() + "' may run its models");
+        }
+    }
+
+    /** Reading a run: whoever may read the run's project (members; everyone for a public project). */
+    public static boolean canReadRun(Caller caller, ProjectSettings project) {
+        return canReadProject(caller, project);
+    }
+
     public static void requireManage(Caller caller, ModelSettings model, ProjectSettings project) {
         requireRead(caller, model, project);
         caller.requireUser();

@@ -4,6 +4,8 @@ import io.radflow.common.error.Reason;
 import io.radflow.registry.RegistryException;
 import io.radflow.schemas.avro.ApiKey;
 import io.radflow.schemas.avro.CloneCode;
+import io.radflow.schemas.avro.DatasetUploadEvent;
+import io.radflow.schemas.avro.ModelRun;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ProjectSettings;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -80,6 +83,28 @@ public final class RegistryView {
 
     public List<CloneCode> cloneCodes() {
         return all(ViewStores.CLONE_CODES);
+    }
+
+    public Optional<ModelRun> run(String runId) {
+        return get(ViewStores.RUNS, runId);
+    }
+
+    public List<ModelRun> runs() {
+        return all(ViewStores.RUNS);
+    }
+
+    /** The instances the dataset index holds for this project (keys {@code <project>/...}), in key order. */
+    @SuppressWarnings("unchecked")
+    public List<DatasetUploadEvent> indexedInstances(String projectId) {
+        List<DatasetUploadEvent> out = new ArrayList<>();
+        try (KeyValueIterator<String, Object> it = store(ViewStores.DATASET_INDEX).prefixScan(projectId + "/", new StringSerializer())) {
+            it.forEachRemaining(kv -> out.add((DatasetUploadEvent) kv.value));
+        }
+        return out;
+    }
+
+    public void awaitRun(String runId, Predicate<ModelRun> condition, Duration timeout) {
+        await("run " + runId, () -> run(runId).filter(condition).isPresent(), timeout);
     }
 
     /** Waits until the view shows the model at {@code revision} or later; revision 0 waits for it to be gone. */

@@ -13,17 +13,25 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The materialized view: one global in-memory store per compacted topic, so every instance holds
- * the full table and answers every read locally (see DESIGN.md). Global stores have no changelog;
- * each start re-reads the topics.
+ * The materialized view: one global store per compacted topic (in memory, the dataset index on
+ * disk), so every instance holds the full table and answers every read locally (see DESIGN.md).
+ * Global stores have no changelog; each start re-reads the topics.
  */
 public final class ViewStores {
 
     private ViewStores() {
     }
 
-    /** A topic of the view and the store it materializes into. */
-    public record View<V>(Topic<String, V> topic, String storeName) {
+    /**
+     * A topic of the view and the store it materializes into.
+     *
+     * @param persistent in RocksDB rather than in memory: for topics too large to hold in the heap
+     */
+    public record View<V>(Topic<String, V> topic, String storeName, boolean persistent) {
+
+        View(Topic<String, V> topic, String storeName) {
+            this(topic, storeName, false);
+        }
     }
 
     public static final View<io.radflow.schemas.avro.ModelSettings> MODELS = new View<>(TopicCatalog.MODEL_SETTINGS, "view-models");
@@ -31,10 +39,16 @@ public final class ViewStores {
     public static final View<io.radflow.schemas.avro.ApiKey> API_KEYS = new View<>(TopicCatalog.REGISTRY_API_KEYS, "view-api-keys");
     public static final View<io.radflow.schemas.avro.CloneCode> CLONE_CODES = new View<>(TopicCatalog.REGISTRY_CLONE_CODES, "view-clone-codes");
 
-    public static final List<View<?>> ALL = List.of(MODELS, PROJECTS, API_KEYS, CLONE_CODES);
+    public static final View<io.radflow.schemas.avro.ModelRun> RUNS = new View<>(TopicCatalog.MODEL_RUNS, "view-model-runs");
+    /** Every instance of every project: on disk, read by prefix ({@code <project>/}) when a run is planned. */
+    public static final View<io.radflow.schemas.avro.DatasetUploadEvent> DATASET_INDEX = new View<>(TopicCatalog.DATASET_INDEX,
+            "view-dataset-index", true);
+
+    public static final List<View<?>> ALL = List.of(MODELS, PROJECTS, API_KEYS, CLONE_CODES, RUNS, DATASET_INDEX);
 
     public static <V> StoreBuilder<KeyValueStore<String, V>> globalStore(View<V> view, TopicSerdes serdes) {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(view.storeName()), Serdes.String(),
+        return Stores.keyValueStoreBuilder(view.persistent() ? Stores.persistentKeyValueStore(view.storeName())
+                        : Stores.inMemoryKeyValueStore(view.storeName()), Serdes.String(),
                 pinned(serdes.valueSerde(view.topic()), view.topic())).withLoggingDisabled();
     }
 

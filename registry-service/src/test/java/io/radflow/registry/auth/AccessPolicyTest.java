@@ -8,13 +8,13 @@ import io.radflow.common.error.Reason;
 import io.radflow.registry.RegistryException;
 import io.radflow.schemas.avro.Cloneability;
 import io.radflow.schemas.avro.ExportAudience;
-import io.radflow.schemas.avro.ModelFileType;
-import io.radflow.schemas.avro.ModelLibrary;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ProjectMember;
 import io.radflow.schemas.avro.ProjectRole;
 import io.radflow.schemas.avro.ProjectSettings;
+import io.radflow.schemas.avro.Scope;
 import io.radflow.schemas.avro.Visibility;
+import io.radflow.testsupport.Events;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,10 +37,8 @@ class AccessPolicyTest {
     }
 
     private static ModelSettings model(Visibility visibility, boolean exportable, ExportAudience audience, Cloneability cloneable) {
-        return ModelSettings.newBuilder().setModelId("m").setProjectId("p").setOwnerId("olivia").setName("model")
-                .setLibrary(ModelLibrary.ONNX).setFileType(ModelFileType.ONNX).setVisibility(visibility)
-                .setExportable(exportable).setExportAudience(audience).setCloneable(cloneable)
-                .setCreatedAt(Instant.EPOCH).setUpdatedAt(Instant.EPOCH).build();
+        return ModelSettings.newBuilder(Events.model("m", "p", Scope.INSTANCE, Instant.EPOCH)).setOwnerId("olivia").setName("model")
+                .setVisibility(visibility).setExportable(exportable).setExportAudience(audience).setCloneable(cloneable).build();
     }
 
     @Test

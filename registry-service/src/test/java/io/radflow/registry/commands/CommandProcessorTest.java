@@ -16,8 +16,6 @@ import io.radflow.schemas.avro.CommandReply;
 import io.radflow.schemas.avro.JobState;
 import io.radflow.schemas.avro.JobStatus;
 import io.radflow.schemas.avro.MarkModelUsed;
-import io.radflow.schemas.avro.ModelFileType;
-import io.radflow.schemas.avro.ModelLibrary;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ProjectSettings;
 import io.radflow.schemas.avro.PurgeModel;
@@ -25,6 +23,7 @@ import io.radflow.schemas.avro.PutModel;
 import io.radflow.schemas.avro.PutProject;
 import io.radflow.schemas.avro.RegistryCommand;
 import io.radflow.schemas.avro.Scope;
+import io.radflow.testsupport.Events;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -85,8 +84,8 @@ class CommandProcessorTest {
     }
 
     private static ModelSettings model(String id, String project, String name) {
-        return ModelSettings.newBuilder().setModelId(id).setProjectId(project).setOwnerId("alice").setName(name)
-                .setLibrary(ModelLibrary.ONNX).setFileType(ModelFileType.ONNX).setCreatedAt(T0).setUpdatedAt(T0).build();
+        return ModelSettings.newBuilder(Events.model(id, project, Scope.INSTANCE, T0)).setName(name).setAutoRun(false)
+                .setVersions(List.of()).build();
     }
 
     private CommandReply send(String key, long expected, Object action) {

@@ -125,6 +125,7 @@ public final class PredictionJson {
         o.put("jobCreatedAt", iso(p.getJobCreatedAt()));
         o.put("startedAt", iso(p.getStartedAt()));
         o.put("completedAt", iso(p.getCompletedAt()));
+        o.put("runId", p.getRunId());
     }
 
     private static void putNullable(ObjectNode o, String field, Integer value) {

@@ -2,6 +2,7 @@ package io.radflow.worker.runtime.http;
 
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
+import io.radflow.worker.runtime.Deadline;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -42,14 +43,14 @@ final class HttpCaller {
      * 2xx answer.
      *
      * @param what          names the request in messages, e.g. "POST http://host/api/infer"
-     * @param perTry        longest wait for one answer; capped by {@code deadlineNanos}
+     * @param perTry        longest wait for one answer; capped by the deadline
      */
-    String send(Supplier<HttpRequest.Builder> request, String what, Duration perTry, long deadlineNanos) {
+    String send(Supplier<HttpRequest.Builder> request, String what, Duration perTry, Deadline deadline) {
         int attempt = 0;
         RadflowException lastFailure = null;
         while (true) {
-            long remaining = deadlineNanos - System.nanoTime();
-            if (remaining <= 0) {
+            long remaining = deadline.remainingNanos();
+            if (remaining == 0) {
                 // The backoff used up the time: the failure that caused the retry says more than "no time".
                 throw lastFailure != null ? lastFailure
                         : new RadflowException(Reason.MODEL_TIMEOUT, what + ": no time left for the request");
@@ -83,7 +84,7 @@ final class HttpCaller {
                 throw failure;
             }
             lastFailure = failure;
-            sleep(backoff.multipliedBy(1L << Math.min(attempt, 20)), deadlineNanos);
+            sleep(backoff.multipliedBy(1L << Math.min(attempt, 20)), deadline);
             attempt++;
         }
     }
@@ -126,8 +127,8 @@ final class HttpCaller {
         return new RadflowException(reason, message);
     }
 
-    private static void sleep(Duration d, long deadlineNanos) {
-        long nanos = Math.min(d.toNanos(), Math.max(0, deadlineNanos - System.nanoTime()));
+    private static void sleep(Duration d, Deadline deadline) {
+        long nanos = Math.min(d.toNanos(), deadline.remainingNanos());
         try {
             Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
         } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.schemas.avro.Device;
 import io.radflow.worker.preprocess.DicomImages;
+import io.radflow.worker.runtime.Deadline;
 import io.radflow.worker.runtime.ItemResult;
 import io.radflow.worker.runtime.LoadedModel;
 import io.radflow.worker.runtime.ModelFile;
@@ -67,7 +68,7 @@ final class HttpModel implements LoadedModel {
 
     @Override
     public List<ItemResult> run(List<ModelRequest> batch, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(timeout);
         Duration perTry = Duration.ofMillis(spec.httpEndpoint().getTimeoutMs() > 0 ? spec.httpEndpoint().getTimeoutMs() : 30_000);
         List<List<Pending>> perRequest = new ArrayList<>();
         ItemResult[] results = new ItemResult[batch.size()];
@@ -95,7 +96,7 @@ final class HttpModel implements LoadedModel {
         return List.of(results);
     }
 
-    private ItemResult collect(List<Pending> pending, long deadline, Duration timeout) {
+    private ItemResult collect(List<Pending> pending, Deadline deadline, Duration timeout) {
         List<ModelOutput> outputs = new ArrayList<>();
         ItemResult failure = null;
         for (Pending p : pending) {
@@ -104,7 +105,7 @@ final class HttpModel implements LoadedModel {
                 continue;
             }
             try {
-                outputs.addAll(p.outputs().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                outputs.addAll(p.outputs().get(deadline.remainingNanos(), TimeUnit.NANOSECONDS));
             } catch (ExecutionException e) {
                 failure = e.getCause() instanceof RadflowException re ? ItemResult.Failure.of(re)
                         : new ItemResult.Failure(Reason.MODEL_ERROR, "HTTP model " + spec.key() + " failed: " + e.getCause(), e.getCause());
@@ -120,7 +121,7 @@ final class HttpModel implements LoadedModel {
         return failure != null ? failure : new ItemResult.Success(outputs);
     }
 
-    private List<ModelOutput> infer(ModelImages.Image image, Duration perTry, long deadline) {
+    private List<ModelOutput> infer(ModelImages.Image image, Duration perTry, Deadline deadline) {
         byte[] body = V7Contract.inferBody(image.bytes()).getBytes(StandardCharsets.UTF_8);
         String what = "POST " + url + "/api/infer";
         String answer = caller.send(() -> {

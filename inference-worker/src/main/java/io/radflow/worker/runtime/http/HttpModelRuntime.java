@@ -5,6 +5,7 @@ import io.radflow.common.error.Reason;
 import io.radflow.schemas.avro.HttpEndpoint;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.worker.preprocess.DicomImages;
+import io.radflow.worker.runtime.Deadline;
 import io.radflow.worker.runtime.LoadedModel;
 import io.radflow.worker.runtime.ModelRuntime;
 import io.radflow.worker.runtime.ModelSpec;
@@ -82,7 +83,7 @@ public final class HttpModelRuntime implements ModelRuntime {
                 b.header("Authorization", authorization);
             }
             return b;
-        }, "GET " + url + "/api/classes", timeout, System.nanoTime() + timeout.multipliedBy(settings.retries() + 1L).toNanos());
+        }, "GET " + url + "/api/classes", timeout, Deadline.after(timeout.multipliedBy(settings.retries() + 1L)));
         V7Contract contract = V7Contract.of(classes, spec.labelClasses(), url);
         log.info("HTTP model loaded model={} version={} url={} labels={}", spec.key().modelId(), spec.key().version(), url,
                 spec.labelClasses().size());

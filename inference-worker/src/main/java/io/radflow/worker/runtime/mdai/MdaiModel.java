@@ -4,11 +4,13 @@ import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.common.io.Directories;
 import io.radflow.schemas.avro.Device;
+import io.radflow.worker.runtime.Deadline;
 import io.radflow.worker.runtime.ItemResult;
 import io.radflow.worker.runtime.LoadedModel;
 import io.radflow.worker.runtime.ModelOutput;
 import io.radflow.worker.runtime.ModelRequest;
 import io.radflow.worker.runtime.ModelSpec;
+import io.radflow.worker.runtime.OneAtATime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,26 +95,13 @@ final class MdaiModel implements LoadedModel {
         return size;
     }
 
-    /** The batch's deadline; restarting a dead process does not count against the model. */
-    private static final class Deadline {
-        long nanos;
-
-        Deadline(long nanos) {
-            this.nanos = nanos;
-        }
-
-        boolean passed() {
-            return System.nanoTime() >= nanos;
-        }
-    }
-
     @Override
     public List<ItemResult> run(List<ModelRequest> batch, Duration timeout) {
         ItemResult[] results = new ItemResult[batch.size()];
         lock.lock();
         try {
             // The timeout is the model's own time: waiting for another thread's batch does not count.
-            Deadline deadline = new Deadline(System.nanoTime() + timeout.toNanos());
+            Deadline deadline = Deadline.after(timeout);
             for (List<Integer> call : calls(batch)) {
                 List<ModelRequest> requests = call.stream().map(batch::get).toList();
                 List<ItemResult> out = deadline.passed()
@@ -162,7 +151,7 @@ final class MdaiModel implements LoadedModel {
         try {
             long t0 = System.nanoTime();
             if (ensureProcess()) {
-                deadline.nanos += System.nanoTime() - t0;
+                deadline.extend(System.nanoTime() - t0); // restarting a dead process does not count against the model
             }
         } catch (RadflowException e) {
             return failAll(requests.size(), e);
@@ -177,7 +166,7 @@ final class MdaiModel implements LoadedModel {
             if (grouped) {
                 message.put("group_annotations", input.groupAnnotations());
             }
-            response = process.call(Msgpack.pack(message), deadline.nanos);
+            response = process.call(Msgpack.pack(message), deadline);
         } catch (RadflowException e) {
             if (e.reason() == Reason.RUNTIME_CRASHED && requests.size() > 1) {
                 log.info("python runner crashed on a call of several jobs, running them one at a time model={} version={} jobs={}",
@@ -226,13 +215,8 @@ final class MdaiModel implements LoadedModel {
     }
 
     private List<ItemResult> isolate(List<ModelRequest> requests, Deadline deadline) {
-        List<ItemResult> out = new ArrayList<>(requests.size());
-        for (ModelRequest r : requests) {
-            out.add(deadline.passed()
-                    ? failure(new RadflowException(Reason.MODEL_TIMEOUT, "model " + spec.key() + " ran out of time before this job"))
-                    : runCall(List.of(r), deadline).get(0));
-        }
-        return out;
+        return OneAtATime.rerun(requests, deadline, r -> runCall(List.of(r), deadline).get(0),
+                r -> failure(new RadflowException(Reason.MODEL_TIMEOUT, "model " + spec.key() + " ran out of time before this job")));
     }
 
     private ItemResult unitResult(Map<?, ?> unit) {

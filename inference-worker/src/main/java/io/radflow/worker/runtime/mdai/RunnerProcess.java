@@ -2,6 +2,7 @@ package io.radflow.worker.runtime.mdai;
 
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
+import io.radflow.worker.runtime.Deadline;
 import io.radflow.worker.runtime.ModelKey;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -90,7 +91,7 @@ final class RunnerProcess implements AutoCloseable {
         RunnerProcess runner = new RunnerProcess(key, p, watchdog);
         Map<String, Object> hello;
         try {
-            hello = runner.receive(System.nanoTime() + startTimeout.toNanos(), "start");
+            hello = runner.receive(Deadline.after(startTimeout), "start");
         } catch (RadflowException e) {
             runner.close();
             if (e.reason() == Reason.MODEL_TIMEOUT) {
@@ -132,13 +133,13 @@ final class RunnerProcess implements AutoCloseable {
     }
 
     /**
-     * Sends one message and waits for the answer until {@code deadlineNanos} ({@link System#nanoTime()}).
+     * Sends one message and waits for the answer until the deadline.
      *
      * @throws RadflowException MODEL_TIMEOUT when the deadline passed (the process is killed),
      *         RUNTIME_CRASHED when the process died or broke the protocol
      */
-    Map<String, Object> call(byte[] message, long deadlineNanos) {
-        Watch timer = arm(deadlineNanos);
+    Map<String, Object> call(byte[] message, Deadline deadline) {
+        Watch timer = arm(deadline.remainingNanos());
         try {
             try {
                 in.writeInt(message.length);
@@ -153,8 +154,8 @@ final class RunnerProcess implements AutoCloseable {
         }
     }
 
-    private Map<String, Object> receive(long deadlineNanos, String what) {
-        Watch timer = arm(deadlineNanos);
+    private Map<String, Object> receive(Deadline deadline, String what) {
+        Watch timer = arm(deadline.remainingNanos());
         try {
             return receiveArmed(what);
         } finally {
@@ -203,8 +204,7 @@ final class RunnerProcess implements AutoCloseable {
         private final AtomicBoolean settled = new AtomicBoolean();
         private final ScheduledFuture<?> timer;
 
-        Watch(long deadlineNanos) {
-            long delay = Math.max(0, deadlineNanos - System.nanoTime());
+        Watch(long delay) {
             timer = watchdog.schedule(() -> {
                 if (settled.compareAndSet(false, true)) {
                     killedForTimeout.set(true);
@@ -229,8 +229,8 @@ final class RunnerProcess implements AutoCloseable {
         }
     }
 
-    private Watch arm(long deadlineNanos) {
-        return new Watch(deadlineNanos);
+    private Watch arm(long delayNanos) {
+        return new Watch(delayNanos);
     }
 
     private RadflowException failure(String doing, IOException e) {

@@ -17,11 +17,13 @@ import io.radflow.worker.preprocess.DecodedImage;
 import io.radflow.worker.preprocess.DicomImages;
 import io.radflow.worker.preprocess.ImagePreprocessor;
 import io.radflow.worker.preprocess.PreprocessSettings;
+import io.radflow.worker.runtime.Deadline;
 import io.radflow.worker.runtime.ItemResult;
 import io.radflow.worker.runtime.LoadedModel;
 import io.radflow.worker.runtime.ModelFile;
 import io.radflow.worker.runtime.ModelRequest;
 import io.radflow.worker.runtime.ModelSpec;
+import io.radflow.worker.runtime.OneAtATime;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -114,7 +116,7 @@ final class OnnxModel implements LoadedModel {
 
     @Override
     public List<ItemResult> run(List<ModelRequest> batch, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(timeout);
         List<Job> jobs = new ArrayList<>();
         ItemResult[] results = new ItemResult[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
@@ -150,27 +152,29 @@ final class OnnxModel implements LoadedModel {
         }
     }
 
-    private void runIsolating(List<Job> jobs, long deadline) {
+    private void runIsolating(List<Job> jobs, Deadline deadline) {
         if (jobs.isEmpty()) {
             return;
         }
         try {
             runFrames(jobs, deadline);
+        } catch (RunTimedOut e) {
+            throw e;
         } catch (OrtException | RuntimeException e) {
-            if (e instanceof RunTimedOut rt) {
-                throw rt;
-            }
             if (jobs.size() == 1) {
                 jobs.get(0).failure = new ItemResult.Failure(Reason.MODEL_ERROR, "model " + spec.key() + " failed: " + e.getMessage(), e);
                 return;
             }
-            for (Job job : jobs) {
+            OneAtATime.rerun(jobs, deadline, job -> {
                 runIsolating(List.of(job), deadline);
-            }
+                return job;
+            }, job -> {
+                throw new RunTimedOut();
+            });
         }
     }
 
-    private void runFrames(List<Job> jobs, long deadline) throws OrtException {
+    private void runFrames(List<Job> jobs, Deadline deadline) throws OrtException {
         // Frames that share an input size run together: all of them for a fixed-size model.
         Map<Long, List<Frame>> bySize = new LinkedHashMap<>();
         for (Job job : jobs) {
@@ -190,7 +194,7 @@ final class OnnxModel implements LoadedModel {
         }
     }
 
-    private void runChunk(List<Frame> frames, long deadline) throws OrtException {
+    private void runChunk(List<Frame> frames, Deadline deadline) throws OrtException {
         DecodedImage first = frames.get(0).image();
         int rows = layout.dynamicSize() ? first.geometry().rows() : layout.rows();
         int cols = layout.dynamicSize() ? first.geometry().columns() : layout.columns();
@@ -205,8 +209,8 @@ final class OnnxModel implements LoadedModel {
             buf.put(0f); // a fixed batch size is padded; the padding's outputs are ignored
         }
         buf.flip();
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
+        long remaining = deadline.remainingNanos();
+        if (remaining == 0) {
             throw new RunTimedOut();
         }
         AtomicBoolean fired = new AtomicBoolean();

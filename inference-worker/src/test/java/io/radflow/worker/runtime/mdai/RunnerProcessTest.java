@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
+import io.radflow.worker.runtime.Deadline;
 import io.radflow.worker.runtime.ModelKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ class RunnerProcessTest {
         file.put("content_type", "application/dicom");
         Map<String, Object> message = Map.of("kind", "predict", "grouped", false, "data", Map.of("input_data_source", "DISK",
                 "files", List.of(file), "annotations", List.of(), "label_classes", List.of(), "args", Map.of()));
-        Map<String, Object> answer = runner.call(Msgpack.pack(message), System.nanoTime() + 60_000_000_000L);
+        Map<String, Object> answer = runner.call(Msgpack.pack(message), Deadline.after(Duration.ofSeconds(60)));
         return (Map<String, Object>) ((List<?>) answer.get("units")).get(0);
     }
 
@@ -87,7 +88,7 @@ class RunnerProcessTest {
         RadflowException e = org.assertj.core.api.Assertions.catchThrowableOfType(
                 () -> {
                     for (int i = 0; i < 1000; i++) {
-                        runner.call(message, System.nanoTime() - 1);
+                        runner.call(message, Deadline.after(Duration.ZERO));
                     }
                 }, RadflowException.class);
         assertThat(e.reason()).isIn(Reason.MODEL_TIMEOUT, Reason.RUNTIME_CRASHED);

@@ -1,4 +1,4 @@
-package io.radflow.trigger.job;
+package io.radflow.schemas.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

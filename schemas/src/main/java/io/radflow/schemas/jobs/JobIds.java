@@ -1,4 +1,4 @@
-package io.radflow.trigger.job;
+package io.radflow.schemas.jobs;
 
 import io.radflow.schemas.avro.Scope;
 import java.nio.charset.StandardCharsets;
