@@ -2,6 +2,7 @@ package io.radflow.bench;
 
 import io.radflow.bench.python.PythonBenchCommand;
 import io.radflow.bench.trigger.TriggerBenchCommand;
+import io.radflow.bench.worker.BackfillBenchCommand;
 import io.radflow.bench.worker.WorkerBenchCommand;
 import io.radflow.common.cli.CommandErrors;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "radflow 0.1.0",
         description = "Benchmarks: each prints Radflow's figure beside a baseline measured in the same run, and the ratio.",
-        subcommands = {WorkerBenchCommand.class, TriggerBenchCommand.class, PythonBenchCommand.class})
+        subcommands = {WorkerBenchCommand.class, TriggerBenchCommand.class, PythonBenchCommand.class, BackfillBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     /** Exit code for invalid configuration or usage, as {@code ./radflow}'s. */

@@ -39,8 +39,6 @@ import io.radflow.worker.runtime.http.HttpModelRuntime;
 import io.radflow.worker.runtime.mdai.MdaiRuntime;
 import io.radflow.worker.runtime.onnx.OnnxRuntime;
 import io.radflow.worker.settings.ModelSettingsView;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -223,12 +221,7 @@ public final class InferenceWorker implements ManagedService {
     }
 
     private Map<String, Object> settingsConsumerProps() {
-        Map<String, Object> props = KafkaClientProperties.base(config);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-worker-" + settings.workerId() + "-settings");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return props;
+        return KafkaClientProperties.readCommittedConsumer(config, "radflow-worker-" + settings.workerId() + "-settings");
     }
 
     private Map<String, Object> jobConsumerProps() {
@@ -248,11 +241,7 @@ public final class InferenceWorker implements ManagedService {
     }
 
     private Map<String, Object> producerProps() {
-        Map<String, Object> props = KafkaClientProperties.base(config);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "radflow-worker-" + settings.workerId());
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "radflow-worker-" + settings.workerId() + "-producer");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        Map<String, Object> props = KafkaClientProperties.transactionalProducer(config, "radflow-worker-" + settings.workerId());
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         return props;
     }
@@ -333,15 +322,7 @@ public final class InferenceWorker implements ManagedService {
 
     /** The host name: the default worker id of a standalone worker. */
     public static String hostName() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "worker";
-        }
+        return KafkaClientProperties.hostName("worker");
     }
 
     /** Wiring with test or deployment specific parts. */

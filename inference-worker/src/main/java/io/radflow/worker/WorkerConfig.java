@@ -45,9 +45,10 @@ public final class WorkerConfig {
     public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.of("worker.max.in.flight", ConfigType.INT, 64,
             Validator.atLeast(1), "Jobs consumed but not yet committed; at this many the worker pauses its partitions (backpressure).");
 
-    public static final ConfigKey<Integer> RUNS_MAX_IN_FLIGHT = ConfigKey.of("worker.runs.max.in.flight", ConfigType.INT, 16,
-            Validator.atLeast(1), "Jobs of runs and backfills (run-jobs) in flight at most, taken only while no auto-run job is: "
-                    + "a fresh upload waits behind at most this many run jobs.");
+    public static final ConfigKey<Integer> RUNS_MAX_IN_FLIGHT = ConfigKey.of("worker.runs.max.in.flight", ConfigType.INT, 2,
+            Validator.atLeast(1), "Jobs of runs and backfills (run-jobs) in flight at most while auto-run jobs keep coming (they are "
+                    + "taken only while no auto-run job is in flight): a fresh upload waits behind at most this many. After 10 s "
+                    + "without auto-run jobs a backfill may use all of worker.max.in.flight.");
 
     public static final ConfigKey<Duration> COMMIT_INTERVAL = ConfigKey.of("worker.commit.interval", ConfigType.DURATION_TYPE,
             Duration.ofMillis(250), Validator.notNegative(),

@@ -6,11 +6,9 @@ import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobState;
 import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.RuntimeKind;
-import java.io.BufferedReader;
+import io.radflow.testsupport.ChildJvm;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +36,7 @@ class WorkerCrashIT {
     static Path dir;
 
     private static WorkerFixture fx;
-    private final List<Process> processes = new ArrayList<>();
+    private final List<ChildJvm> processes = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,42 +48,10 @@ class WorkerCrashIT {
         fx.close();
     }
 
-    private Process startWorker(Path config, long batchDelayMs, List<String> output) throws IOException {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        // The class path goes in an argument file: ONNX Runtime 1.29's native library crashes the JVM
-        // (SIGSEGV while loading) when the java command line holds an argument over ~4 KB.
-        Path argFile = Files.writeString(dir.resolve("worker-jvm.args"), "-cp\n\"" + classpath.replace("\\", "\\\\") + "\"\n");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+UseSerialGC", "@" + argFile, WorkerProcessMain.class.getName(), config.toString(),
-                Long.toString(batchDelayMs)).redirectErrorStream(true).start();
-        processes.add(p);
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    output.add(line);
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        });
-        pump.setDaemon(true);
-        pump.start();
-        return p;
-    }
-
-    private static void awaitLine(Process p, List<String> output, String line) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (!output.contains(line)) {
-            if (!p.isAlive()) {
-                p.waitFor(5, TimeUnit.SECONDS);
-                Thread.sleep(500); // let the pump read what the process printed before it died
-            }
-            assertThat(p.isAlive()).as("worker process alive; exit " + (p.isAlive() ? "-" : p.exitValue()) + "; output:\n"
-                    + String.join("\n", output)).isTrue();
-            assertThat(System.nanoTime()).as("worker printed " + line + "; output:\n" + String.join("\n", output)).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    private ChildJvm startWorker(Path config, long batchDelayMs) throws IOException {
+        ChildJvm worker = ChildJvm.start(dir, WorkerProcessMain.class, config.toString(), Long.toString(batchDelayMs));
+        processes.add(worker);
+        return worker;
     }
 
     @Test
@@ -105,9 +69,8 @@ class WorkerCrashIT {
             props.store(w, "crash test worker");
         }
 
-        List<String> firstOutput = new CopyOnWriteArrayList<>();
-        Process first = startWorker(config, 400, firstOutput);
-        awaitLine(first, firstOutput, "ASSIGNED");
+        ChildJvm first = startWorker(config, 400);
+        first.awaitLine("ASSIGNED");
 
         List<InferenceJob> jobs = new ArrayList<>();
         for (int i = 0; i < JOBS; i++) {
@@ -120,21 +83,19 @@ class WorkerCrashIT {
 
         // Kill as soon as some, not all, jobs are committed: later batches are running or queued.
         List<Prediction> beforeKill = fx.predictions(ids, ps -> !ps.isEmpty(), Duration.ofMinutes(2));
-        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        first.kill();
         int committedBeforeKill = (int) fx.predictions(ids, ps -> false, Duration.ofSeconds(1)).stream()
                 .map(Prediction::getJobId).distinct().count();
         assertThat(beforeKill).as("predictions before the kill").isNotEmpty();
         assertThat(committedBeforeKill).as("jobs committed when the worker was killed: the kill must land mid-run").isLessThan(JOBS);
 
-        List<String> secondOutput = new CopyOnWriteArrayList<>();
-        Process second = startWorker(config, 0, secondOutput);
-        awaitLine(second, secondOutput, "ASSIGNED");
+        ChildJvm second = startWorker(config, 0);
+        second.awaitLine("ASSIGNED");
         List<Prediction> all = fx.predictions(ids, ps -> ps.stream().map(Prediction::getJobId).distinct().count() == JOBS,
                 Duration.ofMinutes(2));
         // Keep reading a little: a duplicate would arrive after the last first copy.
         all = fx.predictions(ids, ps -> false, Duration.ofSeconds(3));
-        second.destroy();
-        assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("graceful stop on SIGTERM").isTrue();
+        assertThat(second.stop()).as("graceful stop on SIGTERM").isTrue();
 
         Map<String, Long> perJob = all.stream().collect(Collectors.groupingBy(Prediction::getJobId, Collectors.counting()));
         assertThat(perJob.keySet()).as("every job has predictions").containsExactlyInAnyOrderElementsOf(ids);
@@ -154,6 +115,6 @@ class WorkerCrashIT {
 
     @org.junit.jupiter.api.AfterEach
     void killLeftovers() {
-        processes.forEach(Process::destroyForcibly);
+        processes.forEach(ChildJvm::close);
     }
 }

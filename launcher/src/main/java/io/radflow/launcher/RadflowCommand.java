@@ -1,5 +1,6 @@
 package io.radflow.launcher;
 
+import io.radflow.exporter.ResultsExporterCommand;
 import io.radflow.ingestion.OrthancBridgeCommand;
 import io.radflow.ingestion.UploadCommand;
 import io.radflow.runs.cli.DlqCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
             UploadCommand.class,
             OrthancBridgeCommand.class,
             InferenceWorkerCommand.class,
+            ResultsExporterCommand.class,
             HelpCommand.class
         },
         footer = {"", "Every subcommand takes --bootstrap-servers (RADFLOW_KAFKA_BOOTSTRAP_SERVERS) and "

@@ -3,6 +3,7 @@ package io.radflow.launcher;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.ConfigDefinition;
 import io.radflow.common.config.ConfigKey;
+import io.radflow.exporter.ExporterConfig;
 import io.radflow.ingestion.OrthancBridgeConfig;
 import io.radflow.ingestion.UploadCommand;
 import io.radflow.registry.RegistryConfig;
@@ -31,13 +32,15 @@ final class CodeFacts {
             "registry-service", RegistryConfig.DEFINITION,
             "autorun-trigger", TriggerConfig.DEFINITION,
             "inference-worker", WorkerConfig.FULL,
+            "results-exporter", ExporterConfig.FULL,
             "orthanc-bridge", OrthancBridgeConfig.DEFINITION,
             "viewer", ViewerConfig.DEFINITION,
             "upload", UploadCommand.DEFINITION,
             "topics", CommonConfig.DEFINITION);
 
     /** Services that stay up and serve /metrics (the commands a manifest runs as a long-lived process). */
-    static final Set<String> SERVICES = Set.of("registry-service", "autorun-trigger", "inference-worker", "orthanc-bridge", "viewer");
+    static final Set<String> SERVICES = Set.of("registry-service", "autorun-trigger", "inference-worker", "orthanc-bridge",
+            "results-exporter", "viewer");
 
     /**
      * The variable naming the port a service serves /metrics on: the registry and the viewer serve

@@ -2,6 +2,7 @@ package io.radflow.launcher;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.radflow.common.metrics.MetricsSetup;
+import io.radflow.exporter.ExporterMetrics;
 import io.radflow.ingestion.IngestionMetrics;
 import io.radflow.common.error.Reason;
 import io.radflow.registry.RegistryMetrics;
@@ -32,7 +33,7 @@ final class MeterCatalog {
 
     /** The metrics holder of every component: one class each declares its meter names. */
     static final List<Class<?>> HOLDERS = List.of(RegistryMetrics.class, IngestionMetrics.class, TriggerMetrics.class,
-            WorkerMetrics.class);
+            WorkerMetrics.class, ExporterMetrics.class);
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})?\\s");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
@@ -49,6 +50,7 @@ final class MeterCatalog {
         exerciseIngestion(new IngestionMetrics(registry, "orthanc"));
         exerciseTrigger(new TriggerMetrics(registry));
         exerciseWorker(new WorkerMetrics(registry));
+        exerciseExporter(new ExporterMetrics(registry));
         Map<String, Set<String>> out = new TreeMap<>();
         for (String line : registry.scrape().split("\n")) {
             Matcher m = SAMPLE.matcher(line);
@@ -64,6 +66,12 @@ final class MeterCatalog {
             }
         }
         return out;
+    }
+
+    private static void exerciseExporter(ExporterMetrics m) {
+        m.exported("STOW_RS", List.of("SEG", "SR"), Duration.ofMillis(40));
+        m.retried("STOW_RS", "DESTINATION_UNAVAILABLE");
+        m.deadLettered("STOW_RS", "DESTINATION_REJECTED");
     }
 
     private static void exerciseRegistry(RegistryMetrics m) {

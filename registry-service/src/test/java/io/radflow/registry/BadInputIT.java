@@ -127,6 +127,29 @@ class BadInputIT {
     }
 
     @Test
+    void shouldRefuseBadExportDestinationsAndCodes() {
+        String projectPath = "/projects/" + project;
+        refused(() -> admin.patch(projectPath, Map.of("exportDestination", Map.of("kind", "email"))), 400,
+                "unknown 'exportDestination.kind' value 'email'");
+        refused(() -> admin.patch(projectPath, Map.of("exportDestination", Map.of("url", "http://pacs/dicom-web"))), 400,
+                "exportDestination.kind is required");
+        refused(() -> admin.patch(projectPath, Map.of("exportDestination", Map.of("kind", "stow_rs", "url", "ftp://pacs/x"))), 400,
+                "exportDestination.url must be the DICOMweb base URL");
+        refused(() -> admin.patch(projectPath, Map.of("exportDestination", Map.of("kind", "stow_rs", "url", "http://pacs/dicom-web",
+                "authSecret", "Bearer abc/def"))), 400, "never put the secret itself here");
+        refused(() -> admin.patch(projectPath, Map.of("exportDestination", Map.of("kind", "c_store", "aeTitle", "PACS",
+                "host", "pacs"))), 400, "needs a host and a port (1-65535)");
+        refused(() -> admin.patch(projectPath, Map.of("exportDestination", Map.of("kind", "c_store", "aeTitle", "A".repeat(17),
+                "host", "pacs", "port", 104))), 400, "aeTitle must be 1-16 characters");
+        refused(() -> admin.patch(projectPath, Map.of("exportDestination", Map.of("kind", "stow_rs", "url", "http://p",
+                "password", "x"))), 400, "unknown field 'exportDestination.password'");
+        refused(() -> admin.post(versions("http"), Map.of("scope", "series", "httpEndpoint", Map.of("url", "http://m:1"),
+                "labelClasses", List.of(Map.of("classIndex", 0, "labelId", "L", "type", "global", "scope", "instance",
+                        "dicomType", Map.of("value", "10200004", "meaning", "Liver"))))), 400,
+                "label class 0 dicomType needs a value (1-64 characters), a scheme");
+    }
+
+    @Test
     void shouldRefuseMissingArtifacts() {
         refused(() -> admin.postVersion(versions("onnx"), Map.of("scope", "series"), null, null), 400, "the artifact is missing");
         refused(() -> admin.post(versions("onnx"), Map.of("scope", "series")), 400, "the artifact is missing");

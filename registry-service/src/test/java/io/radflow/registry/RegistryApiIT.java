@@ -11,6 +11,9 @@ import io.radflow.schemas.avro.JobState;
 import io.radflow.schemas.avro.JobStatus;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.RoutingRules;
+import io.radflow.schemas.avro.ExportDestinationKind;
+import io.radflow.schemas.avro.ModelVersion;
+import io.radflow.schemas.avro.ProjectSettings;
 import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Scope;
 import java.io.ByteArrayInputStream;
@@ -151,6 +154,38 @@ class RegistryApiIT {
         assertThat(v.get("inputType").asText()).isEqualTo("thumbnail");
         assertThat(v.at("/httpEndpoint/url").asText()).isEqualTo("http://models.internal:9000");
         assertThat(v.get("artifact").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldKeepResultExportSettingsThroughRestAndTheEvents() throws Exception {
+        String p = "api-export-" + UUID.randomUUID().toString().substring(0, 8);
+        created(alice.post("/projects", Map.of("id", p)));
+        JsonNode stow = ok(alice.patch("/projects/" + p, Map.of("exportDestination",
+                Map.of("kind", "stow_rs", "url", "https://pacs.example.org/dicom-web", "authSecret", "pacs-token"))));
+        assertThat(stow.at("/exportDestination/kind").asText()).isEqualTo("stow-rs");
+        assertThat(stow.at("/exportDestination/url").asText()).isEqualTo("https://pacs.example.org/dicom-web");
+        assertThat(stow.at("/exportDestination/authSecret").asText()).isEqualTo("pacs-token");
+        JsonNode cstore = ok(alice.patch("/projects/" + p, Map.of("exportDestination",
+                Map.of("kind", "c_store", "aeTitle", "PACS", "host", "pacs.example.org", "port", 104))));
+        assertThat(cstore.at("/exportDestination/port").asInt()).isEqualTo(104);
+        assertThat(cstore.at("/exportDestination/url").isNull()).as("a new destination replaces the old one").isTrue();
+        ProjectSettings event = KafkaTopics.read(TopicCatalog.PROJECT_SETTINGS).stream().filter(r -> r.key().equals(p))
+                .reduce((a, b) -> b).orElseThrow().value();
+        assertThat(event.getExportDestination().getKind()).isEqualTo(ExportDestinationKind.C_STORE);
+        assertThat(event.getExportDestination().getAeTitle()).isEqualTo("PACS");
+
+        created(alice.put(q("dicom-export") + "&lib=http", null));
+        JsonNode v = created(alice.post(q("dicom-export").replace("?", "/versions?"), Map.of("scope", "series",
+                "httpEndpoint", Map.of("url", "http://models:9000"), "exportResults", true,
+                "labelClasses", List.of(Map.of("classIndex", 0, "labelId", "L_liver", "name", "Liver", "type", "local",
+                        "scope", "instance", "annotationMode", "mask",
+                        "dicomType", Map.of("value", "10200004", "scheme", "SCT", "meaning", "Liver"))))));
+        assertThat(v.get("exportResults").asBoolean()).isTrue();
+        assertThat(v.at("/labelClasses/0/dicomType/value").asText()).isEqualTo("10200004");
+        assertThat(v.at("/labelClasses/0/dicomCategory").isNull()).as("the exporter's default").isTrue();
+        ModelVersion version = KafkaTopics.lastModelEvent(ok(alice.get(q("dicom-export"))).get("id").asText()).value().getVersions().get(0);
+        assertThat(version.getExportResults()).isTrue();
+        assertThat(version.getLabelClasses().get(0).getDicomType().getMeaning()).isEqualTo("Liver");
     }
 
     @Test

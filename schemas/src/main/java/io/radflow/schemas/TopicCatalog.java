@@ -13,6 +13,7 @@ import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.ProjectSettings;
 import io.radflow.schemas.avro.RegistryCommand;
+import io.radflow.schemas.avro.ResultsExported;
 import io.radflow.schemas.avro.ReplayedDeadLetter;
 import io.radflow.schemas.Topic.Cleanup;
 import java.time.Duration;
@@ -85,6 +86,14 @@ public final class TopicCatalog {
             String.class, IngestionCursor.class, 1, Cleanup.COMPACT, KEEP_DEFAULT,
             "Source id -> how far that source (an Orthanc bridge) has published; committed in the same transaction as its events.");
 
+    public static final Topic<String, ResultsExported> RESULTS_EXPORTED = new Topic<>("results-exported",
+            String.class, ResultsExported.class, 3, Cleanup.DELETE, KEEP_DEFAULT,
+            "Job id -> ResultsExported: the DICOM objects (SEG, SR, model DICOM) the results exporter stored, and where.");
+
+    public static final Topic<String, JobFailure> RESULTS_EXPORT_DLQ = new Topic<>("results-export-dlq",
+            String.class, JobFailure.class, 1, Cleanup.DELETE, KEEP_DEFAULT,
+            "Job id -> JobFailure: a job whose results could not be exported (destination refused, bad input), with the reason.");
+
     // The registry service's own topics: its command log and replies, and state that is not model settings.
     public static final Topic<String, RegistryCommand> REGISTRY_COMMANDS = new Topic<>("registry-commands",
             String.class, RegistryCommand.class, 3, Cleanup.DELETE, ONE_DAY,
@@ -104,7 +113,7 @@ public final class TopicCatalog {
 
     public static final List<Topic<?, ?>> ALL = List.of(MODEL_SETTINGS, PROJECT_SETTINGS, DATASET_UPLOADS, DATASET_INDEX,
             INFERENCE_JOBS, RUN_JOBS, PREDICTIONS, INFERENCE_JOBS_DLQ, JOB_STATUS, DATASET_UPLOADS_DLQ, MODEL_RUNS, DEAD_LETTER_REPLAYS, INGESTION_CURSORS,
-            REGISTRY_COMMANDS, REGISTRY_COMMAND_REPLIES, REGISTRY_API_KEYS, REGISTRY_CLONE_CODES);
+            RESULTS_EXPORTED, RESULTS_EXPORT_DLQ, REGISTRY_COMMANDS, REGISTRY_COMMAND_REPLIES, REGISTRY_API_KEYS, REGISTRY_CLONE_CODES);
 
     public static Optional<Topic<?, ?>> byName(String name) {
         return ALL.stream().filter(t -> t.name().equals(name)).findFirst();

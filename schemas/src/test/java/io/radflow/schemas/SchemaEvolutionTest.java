@@ -13,6 +13,7 @@ import io.radflow.schemas.avro.DatasetUploadEvent;
 import io.radflow.schemas.avro.ModelFileType;
 import io.radflow.schemas.avro.ModelLibrary;
 import io.radflow.schemas.avro.ModelSettings;
+import io.radflow.schemas.avro.ProjectSettings;
 import io.radflow.schemas.avro.ModelVersion;
 import io.radflow.schemas.avro.RoutingRules;
 import io.radflow.schemas.avro.RuntimeKind;
@@ -45,7 +46,21 @@ class SchemaEvolutionTest {
     static final Map<String, Set<String>> ADDED_FOR_ROUTING = Map.of(
             "DataUploaded", Set.of("hasPixelData", "bodyPartExamined", "seriesDescription"),
             "ModelVersion", Set.of("routing"));
+    /** Fields added for the results exporter (DICOM SEG/SR export). */
+    static final Map<String, Set<String>> ADDED_FOR_EXPORT = Map.of(
+            "LabelClass", Set.of("dicomCategory", "dicomType"),
+            "ModelVersion", Set.of("exportResults"),
+            "ProjectSettings", Set.of("exportDestination"));
+    /** The schemas before routing also lacked what came after it. */
+    static final Map<String, Set<String>> BEFORE_ROUTING = merge(ADDED_FOR_ROUTING, ADDED_FOR_EXPORT);
     static final ObjectMapper JSON = new ObjectMapper();
+
+    static Map<String, Set<String>> merge(Map<String, Set<String>> a, Map<String, Set<String>> b) {
+        Map<String, Set<String>> out = new java.util.HashMap<>();
+        a.forEach((k, v) -> out.computeIfAbsent(k, x -> new java.util.HashSet<>()).addAll(v));
+        b.forEach((k, v) -> out.computeIfAbsent(k, x -> new java.util.HashSet<>()).addAll(v));
+        return out;
+    }
 
     /** The schema as it was before the given fields were added. */
     static Schema without(Schema current, Map<String, Set<String>> added) throws IOException {
@@ -72,8 +87,18 @@ class SchemaEvolutionTest {
 
     @Test
     void shouldStayCompatibleBothWaysWithTheSchemasBeforeRouting() throws IOException {
-        for (Schema current : List.of(DatasetUploadEvent.getClassSchema(), ModelSettings.getClassSchema())) {
-            Schema before = without(current, ADDED_FOR_ROUTING);
+        assertCompatibleBothWays(List.of(DatasetUploadEvent.getClassSchema(), ModelSettings.getClassSchema()), ADDED_FOR_ROUTING);
+    }
+
+    @Test
+    void shouldStayCompatibleBothWaysWithTheSchemasBeforeResultExport() throws IOException {
+        assertCompatibleBothWays(List.of(ModelSettings.getClassSchema(), ProjectSettings.getClassSchema()), ADDED_FOR_EXPORT);
+    }
+
+    /** BACKWARD (today's readers read older data) and FORWARD (older readers read today's data) against the schemas before {@code added}. */
+    static void assertCompatibleBothWays(List<Schema> schemas, Map<String, Set<String>> added) throws IOException {
+        for (Schema current : schemas) {
+            Schema before = without(current, added);
             assertThat(before).isNotEqualTo(current);
             assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, before).getType())
                     .as("BACKWARD: %s reads what the older producers wrote", current.getName())
@@ -82,6 +107,24 @@ class SchemaEvolutionTest {
                     .as("FORWARD: older consumers of %s read what today's producers write", current.getName())
                     .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
         }
+    }
+
+    @Test
+    void shouldReadAnOldProjectAsExportingToTheContentStore() throws IOException {
+        Schema before = without(ProjectSettings.getClassSchema(), ADDED_FOR_EXPORT);
+        GenericRecord project = new GenericData.Record(before);
+        project.put("projectId", "p");
+        project.put("name", "P");
+        project.put("siteId", "site");
+        project.put("visibility", new GenericData.EnumSymbol(before.getField("visibility").schema(), "PRIVATE"));
+        project.put("exportDisabled", false);
+        project.put("members", List.of());
+        project.put("createdAt", 0L);
+        project.put("updatedAt", 0L);
+        project.put("revision", 3L);
+        ProjectSettings read = readAsCurrent(before, project, ProjectSettings.getClassSchema());
+        assertThat(read.getRevision()).isEqualTo(3L);
+        assertThat(read.getExportDestination()).as("no destination: the content store").isNull();
     }
 
     @Test
@@ -120,7 +163,7 @@ class SchemaEvolutionTest {
 
     @Test
     void shouldReadAnOldVersionAsTakingEveryImage() throws IOException {
-        Schema before = without(ModelSettings.getClassSchema(), ADDED_FOR_ROUTING);
+        Schema before = without(ModelSettings.getClassSchema(), BEFORE_ROUTING);
         Schema versionSchema = before.getField("versions").schema().getElementType();
         GenericRecord batching = new GenericData.Record(versionSchema.getField("batching").schema());
         batching.put("maxBatchSize", 1);
@@ -158,6 +201,7 @@ class SchemaEvolutionTest {
         assertThat(routing.getSopClassUids()).isEmpty();
         assertThat(routing.getBodyPartsExamined()).isEmpty();
         assertThat(routing.getSeriesDescriptionPattern()).isNull();
+        assertThat(read.getVersions().get(0).getExportResults()).as("an old version does not ask for export").isFalse();
     }
 
     @Test

@@ -94,6 +94,11 @@ public final class OrthancServer implements AutoCloseable {
         return httpPort;
     }
 
+    /** The DICOM (C-STORE) port; the AE title is ORTHANC. */
+    public int dicomPort() {
+        return dicomPort;
+    }
+
     public static String basicAuth() {
         return USER + ":" + PASSWORD;
     }

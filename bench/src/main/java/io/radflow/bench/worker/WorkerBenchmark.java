@@ -6,11 +6,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.radflow.common.config.CommonConfig;
-import io.radflow.common.config.ConfigSource;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.io.Directories;
 import io.radflow.content.FileContentStore;
-import io.radflow.content.StorageConfig;
 import io.radflow.content.StoredContent;
 import io.radflow.dicom.DicomAttributes;
 import io.radflow.dicom.DicomReader;
@@ -19,28 +17,10 @@ import io.radflow.pixels.PixelDecoders;
 import io.radflow.schemaregistry.HttpSchemaRegistryClient;
 import io.radflow.schemaregistry.SchemaRegistrySettings;
 import io.radflow.schemaregistry.serde.TopicSerdes;
-import io.radflow.schemas.Topic;
 import io.radflow.schemas.TopicCatalog;
-import io.radflow.schemas.avro.Artifact;
-import io.radflow.schemas.avro.Batching;
 import io.radflow.schemas.avro.ContentRef;
-import io.radflow.schemas.avro.Device;
-import io.radflow.schemas.avro.InferenceJob;
-import io.radflow.schemas.avro.InputType;
-import io.radflow.schemas.avro.JobInstance;
-import io.radflow.schemas.avro.JobTrigger;
-import io.radflow.schemas.avro.LabelClass;
-import io.radflow.schemas.avro.LabelType;
-import io.radflow.schemas.avro.ModelFileType;
-import io.radflow.schemas.avro.ModelLibrary;
-import io.radflow.schemas.avro.ModelSettings;
-import io.radflow.schemas.avro.ModelVersion;
 import io.radflow.schemas.avro.Prediction;
-import io.radflow.schemas.avro.RuntimeKind;
-import io.radflow.schemas.avro.Scope;
 import io.radflow.worker.InferenceWorker;
-import io.radflow.worker.WorkerConfig;
-import io.radflow.worker.consumer.GroupOffsets;
 import io.radflow.worker.preprocess.DecodedImage;
 import io.radflow.worker.preprocess.ImagePreprocessor;
 import io.radflow.worker.preprocess.PixelDataImages;
@@ -57,23 +37,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -230,37 +204,14 @@ public final class WorkerBenchmark {
                         StoredContent dicom, StoredContent model, DicomAttributes attrs, Path modelFile, float[] input,
                         int batch) throws Exception {
         String modelId = "bench-" + run + "-b" + batch;
-        LabelClass normal = LabelClass.newBuilder().setClassIndex(0).setLabelId("L_0").setName("class 0").setType(LabelType.GLOBAL)
-                .setScope(Scope.INSTANCE).build();
-        LabelClass other = LabelClass.newBuilder(normal).setClassIndex(1).setLabelId("L_1").setName("class 1").build();
-        ModelVersion version = ModelVersion.newBuilder().setVersion(1).setRuntime(RuntimeKind.ONNX).setScope(Scope.INSTANCE)
-                .setInputType(InputType.DICOM).setDevice(Device.CPU)
-                .setArtifact(new Artifact(model.uri().toString(), model.sha256(), model.sizeBytes(), "classifier.onnx"))
-                .setLabelClasses(List.of(normal, other)).setBatching(new Batching(batch, batch == 1 ? 0 : 50))
-                .setCreatedAt(Instant.now()).build();
-        send(producer, serdes, TopicCatalog.MODEL_SETTINGS, modelId, ModelSettings.newBuilder().setModelId(modelId)
-                .setProjectId("bench").setOwnerId("bench").setName(modelId).setLibrary(ModelLibrary.ONNX)
-                .setFileType(ModelFileType.ONNX).setVersions(List.of(version)).setCreatedAt(Instant.now())
-                .setUpdatedAt(Instant.now()).build());
+        BenchJobs.send(producer, serdes, TopicCatalog.MODEL_SETTINGS, modelId, BenchJobs.model(modelId, model, batch));
         producer.flush();
         String group = "radflow-bench-" + run + "-b" + batch;
-        startGroupAtEnd(group);
+        BenchJobs.startGroupAtEnd(common, group, TopicCatalog.INFERENCE_JOBS);
+        RadflowConfig config = BenchJobs.workerConfig(common, group, options.intraOpThreads(), Math.max(64, 4 * batch), contentDir,
+                artifactDir, Map.of());
 
-        Map<String, String> values = new HashMap<>();
-        values.put(CommonConfig.KAFKA_BOOTSTRAP_SERVERS.name(), common.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS));
-        values.put(CommonConfig.SCHEMA_REGISTRY_URL.name(), common.get(CommonConfig.SCHEMA_REGISTRY_URL).toString());
-        values.put(CommonConfig.METRICS_PORT.name(), "-1");
-        values.put(WorkerConfig.WORKER_ID.name(), group);
-        values.put(WorkerConfig.GROUP_ID.name(), group);
-        values.put(WorkerConfig.THREADS.name(), "1");
-        values.put(WorkerConfig.ONNX_INTRA_OP_THREADS.name(), Integer.toString(options.intraOpThreads()));
-        values.put(WorkerConfig.MAX_IN_FLIGHT.name(), Integer.toString(Math.max(64, 4 * batch)));
-        values.put(StorageConfig.CONTENT_STORE_DIR.name(), contentDir.toString());
-        values.put(StorageConfig.ARTIFACT_STORE_DIR.name(), artifactDir.toString());
-        RadflowConfig config = RadflowConfig.load(WorkerConfig.FULL, ConfigSource.of("bench", values));
-
-        ContentRef ref = ContentRef.newBuilder().setUri(dicom.uri().toString()).setSizeBytes(dicom.sizeBytes())
-                .setSha256(dicom.sha256()).build();
+        ContentRef ref = BenchJobs.content(dicom);
         int runs = Math.max(1, options.jobs() / batch);
         int jobs = runs * batch;
         double bestWorker = 0;
@@ -268,7 +219,7 @@ public final class WorkerBenchmark {
         double[] workerCpu = {0, 0};
         double bareCpu = 0;
         try (InferenceWorker worker = InferenceWorker.builder(config).meterRegistry(new SimpleMeterRegistry()).build();
-             KafkaConsumer<String, Prediction> predictions = predictionReader(serdes);
+             KafkaConsumer<String, Prediction> predictions = BenchJobs.predictionReader(common, serdes);
              Bare bare = new Bare(modelFile, input, batch, options.intraOpThreads())) {
             worker.start();
             submitAndAwait(producer, serdes, predictions, modelId, ref, attrs, Math.max(options.warmupJobs(), 2 * batch));
@@ -321,13 +272,7 @@ public final class WorkerBenchmark {
         for (int i = 0; i < count; i++) {
             String jobId = modelId + "-" + UUID.randomUUID();
             pending.add(jobId);
-            send(producer, serdes, TopicCatalog.INFERENCE_JOBS, jobId, InferenceJob.newBuilder().setJobId(jobId).setProjectId("bench")
-                    .setDatasetId("bench").setModelId(modelId).setModelVersion(1).setScope(Scope.INSTANCE)
-                    .setScopeUid(attrs.sopInstanceUid()).setStudyInstanceUid(attrs.studyInstanceUid())
-                    .setInstances(List.of(JobInstance.newBuilder().setStudyInstanceUid(attrs.studyInstanceUid())
-                            .setSeriesInstanceUid(attrs.seriesInstanceUid()).setSopInstanceUid(attrs.sopInstanceUid())
-                            .setContent(ref).setUploadedAt(Instant.now()).build()))
-                    .setTrigger(JobTrigger.MANUAL).setCreatedAt(Instant.now()).build());
+            BenchJobs.send(producer, serdes, TopicCatalog.INFERENCE_JOBS, jobId, BenchJobs.job(jobId, modelId, ref, attrs, null));
         }
         producer.flush();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
@@ -340,30 +285,5 @@ public final class WorkerBenchmark {
             }
         }
         return count;
-    }
-
-    private KafkaConsumer<String, Prediction> predictionReader(TopicSerdes serdes) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("bootstrap.servers", common.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS));
-        props.put("isolation.level", "read_committed");
-        props.put("enable.auto.commit", false);
-        KafkaConsumer<String, Prediction> c = new KafkaConsumer<>(props, new StringDeserializer(),
-                serdes.valueDeserializer(TopicCatalog.PREDICTIONS));
-        List<TopicPartition> parts = c.partitionsFor(TopicCatalog.PREDICTIONS.name(), Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        c.assign(parts);
-        c.seekToEnd(parts);
-        parts.forEach(c::position); // resolve now, before any job is submitted
-        return c;
-    }
-
-    private void startGroupAtEnd(String group) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", common.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS)))) {
-            GroupOffsets.startAtEnd(admin, group, TopicCatalog.INFERENCE_JOBS.name());
-        }
-    }
-
-    private static <V> void send(KafkaProducer<String, byte[]> producer, TopicSerdes serdes, Topic<String, V> topic, String key, V value) {
-        producer.send(new ProducerRecord<>(topic.name(), key, serdes.valueSerializer(topic).serialize(topic.name(), value)));
     }
 }

@@ -46,6 +46,16 @@ public enum Reason {
     /** A result record larger than the producer may send (max.request.size). */
     OUTPUT_TOO_LARGE(false),
 
+    // Results export (DICOM written back to a project's PACS)
+    /** Results that cannot become DICOM (a mask whose size differs from its source frame, a missing source). */
+    EXPORT_INVALID_RESULT(false),
+    /** The destination could not be reached or answered 5xx / 429: tried again with backoff. */
+    DESTINATION_UNAVAILABLE(true),
+    /** The destination refused the credentials (401, 403). */
+    DESTINATION_UNAUTHORIZED(false),
+    /** The destination refused an object (a 4xx, a STOW failure, a C-STORE error status). */
+    DESTINATION_REJECTED(false),
+
     // Requests to a service's API (the registry's REST API maps these to HTTP statuses)
     INVALID_REQUEST(false),
     INVALID_ARTIFACT(false),

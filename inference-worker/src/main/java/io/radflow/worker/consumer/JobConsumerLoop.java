@@ -31,11 +31,11 @@ import org.slf4j.LoggerFactory;
  * of one; partitions are paused while {@code maxInFlight} jobs are consumed but not committed,
  * and the runs' partitions also while auto-run jobs are in flight ({@link JobTopics}).
  *
- * <p>Commits group finished jobs: right away when nothing else is running, otherwise at most
- * every {@code commitInterval}, so a transaction's cost is shared by the jobs that finish in the
- * meantime. On revocation the loop commits what it can and drops the rest of the partition's
- * work (the new owner runs it again); a producer fenced by another worker with the same id stops
- * the loop.
+ * <p>Commits group finished jobs: right away when nothing else is running (run jobs aside: they
+ * never delay an auto-run job's commit), otherwise at most every {@code commitInterval}, so a
+ * transaction's cost is shared by the jobs that finish in the meantime. On revocation the loop
+ * commits what it can and drops the rest of the partition's work (the new owner runs it again);
+ * a producer fenced by another worker with the same id stops the loop.
  */
 public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
@@ -43,6 +43,12 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
     private static final Duration RETRY_AFTER_FAILED_COMMIT = Duration.ofMillis(500);
+    /**
+     * How long after the last auto-run job the runs' cap still holds: with fresh uploads arriving,
+     * run jobs are capped so a new one waits behind few; once none came for this long, a backfill
+     * may fill the worker (up to {@code maxInFlight}) and run at full speed.
+     */
+    public static final Duration FRESH_TRAFFIC_MEMORY = Duration.ofSeconds(10);
 
     private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
     private final TransactionalPublisher publisher;
@@ -68,6 +74,7 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     private volatile boolean failed;
     private volatile boolean assigned;
     private long lastCommitNanos = System.nanoTime();
+    private long lastFreshNanos = System.nanoTime() - FRESH_TRAFFIC_MEMORY.toNanos();
     private long nextCommitAllowedNanos = System.nanoTime();
 
     public JobConsumerLoop(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, TransactionalPublisher publisher,
@@ -143,6 +150,9 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
         }
         p.consumed(r.offset());
         inFlight.incrementAndGet();
+        if (!topics.isRuns(r.topic())) {
+            lastFreshNanos = System.nanoTime();
+        }
         handler.accept(new ConsumedJob(tp, r.offset(), r.key(), p, System.nanoTime()), r.value());
     }
 
@@ -162,14 +172,23 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
             return;
         }
         int committable = 0;
+        int freshCommittable = 0;
+        int freshPending = 0;
         for (PartitionProgress p : progress.values()) {
-            committable += p.committable().size();
+            int n = p.committable().size();
+            committable += n;
+            if (!topics.isRuns(p.partition().topic())) {
+                freshCommittable += n;
+                freshPending += p.pendingCount();
+            }
         }
         if (committable == 0 && outcomes.noSideRecords() && pendingSide.isEmpty()) {
             return;
         }
         boolean allDone = committable == inFlight.get();
-        if (force || (committable > 0 && allDone) || now - lastCommitNanos >= commitInterval.toNanos()) {
+        // Run jobs still running never hold back the commit of finished auto-run jobs.
+        boolean freshDone = freshCommittable > 0 && freshCommittable == freshPending;
+        if (force || (committable > 0 && (allDone || freshDone)) || now - lastCommitNanos >= commitInterval.toNanos()) {
             commit();
         }
     }
@@ -277,7 +296,8 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     /**
      * Pauses what may not be fetched now and resumes the rest: every partition while
      * {@code maxInFlight} jobs are in flight; the runs' partitions also while an auto-run job is,
-     * or while {@code runsMaxInFlight} run jobs are. A poll may return more run jobs than that:
+     * or while {@code runsMaxInFlight} run jobs are and auto-run jobs came within
+     * {@link #FRESH_TRAFFIC_MEMORY}. A poll may return more run jobs than that:
      * the loop takes them up to the cap and seeks back to the first it leaves.
      */
     private void adjustPause() {
@@ -312,7 +332,8 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
             }
         }
         boolean full = inFlight.get() >= maxInFlight;
-        boolean runsWait = fresh > 0 || runs >= topics.runsMaxInFlight();
+        boolean freshTraffic = System.nanoTime() - lastFreshNanos < FRESH_TRAFFIC_MEMORY.toNanos();
+        boolean runsWait = fresh > 0 || runs >= (freshTraffic ? topics.runsMaxInFlight() : maxInFlight);
         Set<TopicPartition> out = new HashSet<>();
         for (TopicPartition tp : partitions) {
             if (full || (runsWait && topics.isRuns(tp.topic()))) {

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * The topics a worker takes jobs from, and their priority: auto-run jobs of fresh uploads first;
  * jobs of runs (a model over data already there, backfills) only while no auto-run job is in
- * flight, and at most {@code runsMaxInFlight} of them, so a large run delays a new study by a few
- * jobs at most.
+ * flight, and, while auto-run jobs keep coming, at most {@code runsMaxInFlight} of them, so a
+ * large run delays a new study by a few jobs at most.
  *
  * @param runs the runs' topic; null: auto-run jobs only
  */

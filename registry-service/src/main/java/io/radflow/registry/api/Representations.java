@@ -5,6 +5,8 @@ import io.radflow.registry.clone.CloneCodeService;
 import io.radflow.registry.commands.Enums;
 import io.radflow.schemas.avro.ApiKey;
 import io.radflow.schemas.avro.CloneCode;
+import io.radflow.schemas.avro.CodedConcept;
+import io.radflow.schemas.avro.ExportDestination;
 import io.radflow.schemas.avro.LabelClass;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ModelVersion;
@@ -32,7 +34,8 @@ final class Representations {
 
     record VersionJson(int version, String runtime, String scope, String inputType, String device, ArtifactJson artifact,
                        HttpEndpointJson httpEndpoint, List<LabelClassJson> labelClasses, Map<String, String> defaultArgs,
-                       BatchingJson batching, RoutingJson routing, String createdAt, boolean cloned, String clonedFrom) {
+                       BatchingJson batching, RoutingJson routing, String createdAt, boolean cloned, String clonedFrom,
+                       boolean exportResults) {
     }
 
     /** Which images the version takes; empty lists and a null pattern set no rule. */
@@ -46,7 +49,15 @@ final class Representations {
     record HttpEndpointJson(String url, int timeoutMs, String authHeader) {
     }
 
-    record LabelClassJson(int classIndex, String labelId, String name, String type, String scope, String annotationMode) {
+    record LabelClassJson(int classIndex, String labelId, String name, String type, String scope, String annotationMode,
+                          CodeJson dicomCategory, CodeJson dicomType) {
+    }
+
+    record CodeJson(String value, String scheme, String meaning) {
+    }
+
+    /** Where the results exporter stores the project's DICOM results; never a secret, only the name of one. */
+    record ExportDestinationJson(String kind, String url, String authSecret, String aeTitle, String host, Integer port) {
     }
 
     record BatchingJson(int maxBatchSize, int maxQueueDelayMs) {
@@ -56,7 +67,8 @@ final class Representations {
     }
 
     record ProjectJson(String id, String name, String siteId, String visibility, boolean exportDisabled,
-                       List<MemberJson> members, String createdAt, String updatedAt, long revision) {
+                       List<MemberJson> members, String createdAt, String updatedAt, long revision,
+                       ExportDestinationJson exportDestination) {
     }
 
     record MemberJson(String userId, String role) {
@@ -99,7 +111,7 @@ final class Representations {
                         v.getHttpEndpoint().getTimeoutMs(), v.getHttpEndpoint().getAuthHeader()),
                 v.getLabelClasses().stream().map(Representations::labelClass).toList(), Map.copyOf(v.getDefaultArgs()),
                 new BatchingJson(v.getBatching().getMaxBatchSize(), v.getBatching().getMaxQueueDelayMs()),
-                routing(v.getRouting()), time(v.getCreatedAt()), v.getCloned(), v.getClonedFrom());
+                routing(v.getRouting()), time(v.getCreatedAt()), v.getCloned(), v.getClonedFrom(), v.getExportResults());
     }
 
     private static RoutingJson routing(RoutingRules r) {
@@ -109,13 +121,22 @@ final class Representations {
 
     private static LabelClassJson labelClass(LabelClass c) {
         return new LabelClassJson(c.getClassIndex(), c.getLabelId(), c.getName(), Enums.text(c.getType()),
-                Enums.text(c.getScope()), Enums.text(c.getAnnotationMode()));
+                Enums.text(c.getScope()), Enums.text(c.getAnnotationMode()), code(c.getDicomCategory()), code(c.getDicomType()));
+    }
+
+    private static CodeJson code(CodedConcept c) {
+        return c == null ? null : new CodeJson(c.getValue(), c.getScheme(), c.getMeaning());
     }
 
     static ProjectJson project(ProjectSettings p) {
         return new ProjectJson(p.getProjectId(), p.getName(), p.getSiteId(), Enums.text(p.getVisibility()), p.getExportDisabled(),
                 p.getMembers().stream().map(m -> new MemberJson(m.getUserId(), Enums.text(m.getRole()))).toList(),
-                time(p.getCreatedAt()), time(p.getUpdatedAt()), p.getRevision());
+                time(p.getCreatedAt()), time(p.getUpdatedAt()), p.getRevision(), exportDestination(p.getExportDestination()));
+    }
+
+    private static ExportDestinationJson exportDestination(ExportDestination d) {
+        return d == null ? null : new ExportDestinationJson(Enums.text(d.getKind()), d.getUrl(), d.getAuthSecret(), d.getAeTitle(),
+                d.getHost(), d.getPort());
     }
 
     static ApiKeyJson apiKey(ApiKey k, String token) {

@@ -13,6 +13,9 @@ import io.radflow.schemas.avro.Device;
 import io.radflow.schemas.avro.ExportAudience;
 import io.radflow.schemas.avro.HttpEndpoint;
 import io.radflow.schemas.avro.InputType;
+import io.radflow.schemas.avro.CodedConcept;
+import io.radflow.schemas.avro.ExportDestination;
+import io.radflow.schemas.avro.ExportDestinationKind;
 import io.radflow.schemas.avro.LabelClass;
 import io.radflow.schemas.avro.LabelType;
 import io.radflow.schemas.avro.ModelFileType;
@@ -23,6 +26,7 @@ import io.radflow.schemas.avro.RoutingRules;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.schemas.avro.Visibility;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,9 +46,10 @@ final class Requests {
     static final Set<String> BACKFILL_FIELDS = Set.of("backfill", "backfillFrom", "backfillTo");
     static final Set<String> MODEL_PUT_FIELDS = union(MODEL_SETTINGS_FIELDS, BACKFILL_FIELDS);
     static final Set<String> VERSION_FIELDS = Set.of("scope", "inputType", "device", "labelClasses", "defaultArgs",
-            "batching", "httpEndpoint", "routing", "activate");
+            "batching", "httpEndpoint", "routing", "activate", "exportResults");
     static final Set<String> ROUTING_FIELDS = Set.of("modalities", "sopClassUids", "bodyPartsExamined", "seriesDescriptionPattern");
-    static final Set<String> PROJECT_FIELDS = Set.of("id", "name", "siteId", "visibility", "exportDisabled", "members");
+    static final Set<String> PROJECT_FIELDS = Set.of("id", "name", "siteId", "visibility", "exportDisabled", "members",
+            "exportDestination");
 
     static ModelSettingsChange modelSettings(JsonBody body) {
         return new ModelSettingsChange(body.enumValue("library", ModelLibrary.class), fileType(body.string("fileType")),
@@ -82,9 +87,11 @@ final class Requests {
                 batching.integer("maxQueueDelayMs", 0, 0, 600_000));
         Map<String, String> args = body.stringMap("defaultArgs");
         Boolean activate = body.bool("activate");
+        Boolean exportResults = body.bool("exportResults");
         return new VersionDraft(scope, inputType == null ? InputType.DICOM : inputType, body.enumValue("device", Device.class),
                 labelClasses(body.objects("labelClasses")), args == null ? Map.of() : args, limits,
-                httpEndpoint(body.object("httpEndpoint")), routing(body.object("routing")), null, activate != null && activate);
+                httpEndpoint(body.object("httpEndpoint")), routing(body.object("routing")), null, activate != null && activate,
+                exportResults != null && exportResults);
     }
 
     /** {@code routing}: absent or null takes every image; checked here, before an artifact is read. */
@@ -111,7 +118,7 @@ final class Requests {
         Set<Integer> indexes = new HashSet<>();
         Set<String> ids = new HashSet<>();
         for (JsonBody item : items) {
-            item.allow(Set.of("classIndex", "labelId", "name", "type", "scope", "annotationMode"));
+            item.allow(Set.of("classIndex", "labelId", "name", "type", "scope", "annotationMode", "dicomCategory", "dicomType"));
             Integer index = item.integer("classIndex");
             String labelId = item.string("labelId");
             LabelType type = item.enumValue("type", LabelType.class);
@@ -134,9 +141,76 @@ final class Requests {
                 throw RegistryException.invalid("label class " + index + " (" + labelId + ") repeats a classIndex or labelId");
             }
             String name = item.string("name");
-            out.add(new LabelClass(index, labelId, name == null || name.isBlank() ? labelId : name, type, scope, mode));
+            out.add(new LabelClass(index, labelId, name == null || name.isBlank() ? labelId : name, type, scope, mode,
+                    code(item.object("dicomCategory"), "label class " + index + " dicomCategory"),
+                    code(item.object("dicomType"), "label class " + index + " dicomType")));
         }
         return out;
+    }
+
+    /** A DICOM code {value, scheme, meaning} (e.g. 10200004, SCT, Liver); absent: the exporter's documented default. */
+    private static CodedConcept code(JsonBody body, String what) {
+        if (body == null) {
+            return null;
+        }
+        body.allow(Set.of("value", "scheme", "meaning"));
+        String value = body.string("value");
+        String scheme = body.string("scheme");
+        String meaning = body.string("meaning");
+        if (value == null || !value.matches("[^\\\\]{1,64}") || scheme == null || !scheme.matches("[A-Z0-9_.-]{1,16}")
+                || meaning == null || meaning.isBlank() || meaning.length() > 64) {
+            throw RegistryException.invalid(what + " needs a value (1-64 characters), a scheme (e.g. SCT, DCM; up to 16 capitals, "
+                    + "digits, '.', '_', '-') and a meaning (1-64 characters)");
+        }
+        return new CodedConcept(value, scheme, meaning);
+    }
+
+    /** {@code exportDestination}: where the results exporter stores the project's DICOM results. */
+    static ExportDestination exportDestination(JsonBody body) {
+        if (body == null) {
+            return null;
+        }
+        body.allow(Set.of("kind", "url", "authSecret", "aeTitle", "host", "port"));
+        ExportDestinationKind kind = body.enumValue("kind", ExportDestinationKind.class);
+        if (kind == null) {
+            throw RegistryException.invalid("exportDestination.kind is required: content_store, stow_rs or c_store");
+        }
+        ExportDestination.Builder d = ExportDestination.newBuilder().setKind(kind);
+        switch (kind) {
+            case CONTENT_STORE -> { }
+            case STOW_RS -> {
+                String url = body.string("url");
+                URI uri;
+                try {
+                    uri = url == null ? null : new URI(url);
+                } catch (URISyntaxException e) {
+                    uri = null;
+                }
+                if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                    throw RegistryException.invalid("exportDestination.url must be the DICOMweb base URL (http:// or https://), not '" + url + "'");
+                }
+                String secret = body.string("authSecret");
+                if (secret != null && !secret.matches("[A-Za-z0-9._-]{1,100}")) {
+                    throw RegistryException.invalid("exportDestination.authSecret names a file in the exporter's secrets directory "
+                            + "(letters, digits, '.', '_', '-'); never put the secret itself here");
+                }
+                d.setUrl(url).setAuthSecret(secret);
+            }
+            case C_STORE -> {
+                String ae = body.string("aeTitle");
+                String host = body.string("host");
+                Integer port = body.integer("port");
+                if (ae == null || !ae.matches("[\\x20-\\x5B\\x5D-\\x7E]{1,16}") || ae.isBlank()) {
+                    throw RegistryException.invalid("exportDestination.aeTitle must be 1-16 characters without backslash");
+                }
+                if (host == null || host.isBlank() || port == null || port < 1 || port > 65535) {
+                    throw RegistryException.invalid("exportDestination needs a host and a port (1-65535) for c_store");
+                }
+                d.setAeTitle(ae).setHost(host).setPort(port);
+            }
+            default -> throw new IllegalStateException(kind.name());
+        }
+        return d.build();
     }
 
     private static HttpEndpoint httpEndpoint(JsonBody body) {
@@ -176,7 +250,7 @@ final class Requests {
             throw RegistryException.invalid("project name must be 1-200 characters");
         }
         return new ProjectChange(name, body.string("siteId"), body.enumValue("visibility", Visibility.class),
-                body.bool("exportDisabled"), parsed);
+                body.bool("exportDisabled"), parsed, exportDestination(body.object("exportDestination")));
     }
 
     static ProjectMember member(JsonBody body, String userId) {

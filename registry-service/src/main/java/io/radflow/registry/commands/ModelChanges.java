@@ -104,7 +104,7 @@ public final class ModelChanges {
         ModelVersion version = ModelVersion.newBuilder().setVersion(number).setRuntime(runtime).setScope(draft.scope())
                 .setInputType(draft.inputType()).setDevice(draft.device() != null ? draft.device() : Device.CPU)
                 .setArtifact(draft.artifact()).setHttpEndpoint(draft.httpEndpoint()).setLabelClasses(draft.labelClasses())
-                .setDefaultArgs(draft.defaultArgs()).setBatching(draft.batching()).setRouting(routing(draft.routing()))
+                .setDefaultArgs(draft.defaultArgs()).setBatching(draft.batching()).setRouting(routing(draft.routing())).setExportResults(draft.exportResults())
                 .setCreatedAt(now).build();
         List<ModelVersion> versions = new ArrayList<>(current.getVersions());
         versions.add(version);

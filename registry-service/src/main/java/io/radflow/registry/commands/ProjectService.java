@@ -61,6 +61,7 @@ public final class ProjectService {
                 .setMembers(validMembers(members)).setCreatedAt(now).setUpdatedAt(now).setRevision(0);
         Optional.ofNullable(change.visibility()).ifPresent(project::setVisibility);
         Optional.ofNullable(change.exportDisabled()).ifPresent(project::setExportDisabled);
+        Optional.ofNullable(change.exportDestination()).ifPresent(project::setExportDestination);
         return writes.create(projectId, project.build(), caller.name(),
                 reply -> RegistryException.alreadyExists("project '" + projectId + "' already exists"));
     }
@@ -84,6 +85,7 @@ public final class ProjectService {
             Optional.ofNullable(change.name()).ifPresent(next::setName);
             Optional.ofNullable(change.visibility()).ifPresent(next::setVisibility);
             Optional.ofNullable(change.exportDisabled()).ifPresent(next::setExportDisabled);
+            Optional.ofNullable(change.exportDestination()).ifPresent(next::setExportDestination);
             Optional.ofNullable(change.members()).map(ProjectService::validMembers).ifPresent(next::setMembers);
             if (change.siteId() != null && !change.siteId().equals(current.getSiteId())) {
                 if (!caller.systemAdmin()) {

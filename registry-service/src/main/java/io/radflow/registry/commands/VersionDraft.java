@@ -20,17 +20,24 @@ import java.util.Objects;
  * @param artifact null for HTTP models
  * @param routing  which images the version takes (checked and normalised; empty: every image)
  * @param activate make it the version auto-run uses
+ * @param exportResults the results exporter writes this version's finished jobs back as DICOM
  */
 public record VersionDraft(Scope scope, InputType inputType, Device device, List<LabelClass> labelClasses,
                            Map<String, String> defaultArgs, Batching batching, HttpEndpoint httpEndpoint,
-                           RoutingRules routing, Artifact artifact, boolean activate) {
+                           RoutingRules routing, Artifact artifact, boolean activate, boolean exportResults) {
 
     public VersionDraft {
         Objects.requireNonNull(routing, "routing");
     }
 
+    /** A version that does not ask for export. */
+    public VersionDraft(Scope scope, InputType inputType, Device device, List<LabelClass> labelClasses, Map<String, String> defaultArgs,
+                        Batching batching, HttpEndpoint httpEndpoint, RoutingRules routing, Artifact artifact, boolean activate) {
+        this(scope, inputType, device, labelClasses, defaultArgs, batching, httpEndpoint, routing, artifact, activate, false);
+    }
+
     public VersionDraft withArtifact(Artifact a, Device packageDevice) {
         return new VersionDraft(scope, inputType, device != null ? device : packageDevice, labelClasses, defaultArgs,
-                batching, httpEndpoint, routing, a, activate);
+                batching, httpEndpoint, routing, a, activate, exportResults);
     }
 }

@@ -1,0 +1,80 @@
+package io.radflow.bench.worker;
+
+import io.radflow.common.cli.ConnectionOptions;
+import io.radflow.common.config.CommonConfig;
+import io.radflow.common.config.RadflowConfig;
+import io.radflow.devstack.DevStack;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code ./radflow bench backfill}: fresh auto-run latency alone and during a large backfill, in the same run. */
+@Command(name = "backfill", mixinStandardHelpOptions = true,
+        description = {"Latency of fresh INSTANCE jobs (submission to committed prediction, p50/p95/p99) through one worker, alone "
+                + "and then while a backfill of run jobs waits on run-jobs, and the ratio of the p95s (goal: at most 2).",
+            "Starts an embedded broker and schema registry unless --bootstrap-servers and --schema-registry-url are given."})
+public final class BackfillBenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--fresh", paramLabel = "N", defaultValue = "100", description = "Fresh jobs per phase (default ${DEFAULT-VALUE}).")
+    int fresh;
+
+    @Option(names = "--rate", paramLabel = "JOBS/S", defaultValue = "5", description = "Fresh jobs per second (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--backfill", paramLabel = "N", defaultValue = "10000", description = "Run jobs of the backfill (default ${DEFAULT-VALUE}).")
+    int backfill;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "8", description = "The model's batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--runs-max-in-flight", paramLabel = "N", defaultValue = "2",
+            description = "worker.runs.max.in.flight: run jobs in flight at most (default ${DEFAULT-VALUE}, the worker's default).")
+    int runsMaxInFlight;
+
+    @Option(names = "--intra-op-threads", paramLabel = "N", defaultValue = "1", description = "ONNX Runtime threads per run (default ${DEFAULT-VALUE}).")
+    int intraOpThreads;
+
+    @Option(names = "--dicom", paramLabel = "FILE", defaultValue = "/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm",
+            description = "DICOM file every job runs on (default: pydicom's CT_small.dcm, package python3-pydicom).")
+    Path dicom;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(dicom)) {
+            throw new ParameterException(spec.commandLine(), "no DICOM file at " + dicom + " (install python3-pydicom or pass --dicom FILE)");
+        }
+        if (fresh < 1 || rate <= 0 || backfill < 1 || batch < 1 || runsMaxInFlight < 1) {
+            throw new ParameterException(spec.commandLine(), "--fresh, --rate, --backfill, --batch and --runs-max-in-flight must be positive");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        DevStack stack = null;
+        try {
+            if (!connection.connectionGiven(System.getenv())) {
+                out.println("Starting an embedded Kafka broker and schema registry...");
+                out.flush();
+                stack = DevStack.start(DevStack.Options.defaults());
+                connection.useDevStack(stack.bootstrapServers(), stack.schemaRegistryUrl());
+            }
+            RadflowConfig config = connection.load(CommonConfig.DEFINITION);
+            new BackfillBenchmark(config, new BackfillBenchmark.Options(fresh, rate, backfill, batch, runsMaxInFlight, intraOpThreads, dicom), out).run();
+        } finally {
+            if (stack != null) {
+                stack.close();
+            }
+        }
+        return 0;
+    }
+}
