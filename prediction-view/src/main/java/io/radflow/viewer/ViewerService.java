@@ -9,6 +9,7 @@ import io.radflow.common.io.Directories;
 import io.radflow.common.kafka.KafkaClientProperties;
 import io.radflow.common.kafka.StreamsExceptionHandling;
 import io.radflow.common.lifecycle.ManagedService;
+import io.radflow.common.lifecycle.Resources;
 import io.radflow.common.metrics.MetricsSetup;
 import io.radflow.content.ContentReaderFactory;
 import io.radflow.pixels.CodecSettings;
@@ -34,7 +35,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +62,7 @@ public final class ViewerService implements ManagedService {
     private final RadflowConfig config;
     private final PrometheusMeterRegistry prometheus;
     private final String adminKey;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private Path tempDir;
     private KafkaStreams streams;
     private ViewerHttpServer http;
@@ -190,13 +190,7 @@ public final class ViewerService implements ManagedService {
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
         }
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                log.warn("could not close resource={} error={}", resources.get(i).getClass().getSimpleName(), e.toString());
-            }
-        }
+        resources.close();
         Directories.deleteQuietly(tempDir);
     }
 }

@@ -9,6 +9,7 @@ import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.kafka.KafkaClientProperties;
 import io.radflow.common.kafka.StreamsExceptionHandling;
 import io.radflow.common.lifecycle.ManagedService;
+import io.radflow.common.lifecycle.Resources;
 import io.radflow.common.metrics.MetricsSetup;
 import io.radflow.content.FileContentStore;
 import io.radflow.content.StorageConfig;
@@ -38,7 +39,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +73,7 @@ public final class RegistryService implements ManagedService {
     private final PrometheusMeterRegistry prometheus;
     private final boolean adminKeyGenerated;
     private final String adminKey;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private Path tempDir;
     private KafkaStreams streams;
     private CommandGateway gateway;
@@ -221,13 +221,7 @@ public final class RegistryService implements ManagedService {
         if (http != null) {
             http.close();
         }
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                log.warn("could not close resource={} error={}", resources.get(i).getClass().getSimpleName(), e.toString());
-            }
-        }
+        resources.close();
         if (streams != null) {
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(30)));
