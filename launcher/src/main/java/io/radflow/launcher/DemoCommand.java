@@ -162,6 +162,7 @@ public final class DemoCommand implements Callable<Integer> {
                         out.println("  (./radflow dev also runs in this checkout and other commands connect to it; pass --bootstrap-servers "
                                 + "and --schema-registry-url to reach the demo's stack)");
                     }
+                    out.println("  Viewer:            " + endpoints.get("viewer.url") + " (API key: the admin key below)");
                     out.println("  Registry REST API: " + endpoints.get("registry-service.url"));
                     out.println("  Admin API key:     " + endpoints.get("registry-service.admin-key"));
                     out.println("  Kafka:             " + endpoints.get("kafka.bootstrap.servers"));

@@ -14,6 +14,8 @@ import io.radflow.registry.RegistryConfig;
 import io.radflow.registry.RegistryService;
 import io.radflow.trigger.AutorunTriggerService;
 import io.radflow.trigger.TriggerConfig;
+import io.radflow.viewer.ViewerConfig;
+import io.radflow.viewer.ViewerService;
 import io.radflow.worker.InferenceWorker;
 import io.radflow.worker.WorkerConfig;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ import java.util.List;
 /**
  * The services {@code ./radflow dev} runs in one JVM next to the embedded stack, in start order:
  * the registry service first (the others read the settings it writes), then the trigger, a
- * worker and the results exporter. Each service's own configuration keys join {@link #DEFINITION}.
+ * worker, the results exporter and the viewer. Each service's own configuration keys join {@link #DEFINITION}.
  */
 final class DevServices {
 
@@ -31,11 +33,12 @@ final class DevServices {
 
     static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(StorageConfig.DEFINITION).and(RegistryConfig.KEYS)
             .and(OrthancBridgeConfig.BRIDGE).and(TriggerConfig.KEYS).and(WorkerConfig.DEFINITION)
-            .and(ExporterConfig.DEFINITION);
+            .and(ExporterConfig.DEFINITION).and(ViewerConfig.KEYS);
 
     static List<ManagedService> create(RadflowConfig config) {
         List<ManagedService> services = new ArrayList<>();
-        services.add(new RegistryService(config));
+        RegistryService registry = new RegistryService(config);
+        services.add(registry);
         if (OrthancBridge.configured(config)) {
             services.add(OrthancBridge.create(config, Metrics.globalRegistry));
         }
@@ -46,6 +49,8 @@ final class DevServices {
         services.add(InferenceWorker.builder(config).defaultWorkerId(InferenceWorker.hostName() + "-dev").build());
         // The results exporter writes finished jobs back to the projects' PACS (versions with exportResults).
         services.add(new ResultsExporter(config, ResultsExporter.hostName() + "-dev"));
+        // The viewer answers to the registry's keys, the generated admin key included.
+        services.add(new ViewerService(config, registry.adminKey()));
         return services;
     }
 }

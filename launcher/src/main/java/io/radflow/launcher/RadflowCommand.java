@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             RunsCommand.class,
             DlqCommand.class,
             RegistryServiceCommand.class,
+            ViewerCommand.class,
             AutorunTriggerCommand.class,
             SchemasCommand.class,
             TopicsCommand.class,

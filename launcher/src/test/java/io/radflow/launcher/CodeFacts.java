@@ -8,6 +8,7 @@ import io.radflow.ingestion.OrthancBridgeConfig;
 import io.radflow.ingestion.UploadCommand;
 import io.radflow.registry.RegistryConfig;
 import io.radflow.trigger.TriggerConfig;
+import io.radflow.viewer.ViewerConfig;
 import io.radflow.worker.WorkerConfig;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,25 @@ final class CodeFacts {
             "inference-worker", WorkerConfig.FULL,
             "results-exporter", ExporterConfig.FULL,
             "orthanc-bridge", OrthancBridgeConfig.DEFINITION,
+            "viewer", ViewerConfig.DEFINITION,
             "upload", UploadCommand.DEFINITION,
             "topics", CommonConfig.DEFINITION);
 
     /** Services that stay up and serve /metrics (the commands a manifest runs as a long-lived process). */
     static final Set<String> SERVICES = Set.of("registry-service", "autorun-trigger", "inference-worker", "orthanc-bridge",
-            "results-exporter");
+            "results-exporter", "viewer");
+
+    /**
+     * The variable naming the port a service serves /metrics on: the registry and the viewer serve
+     * it beside their HTTP API, the others on {@code metrics.port}.
+     */
+    static String metricsPortVariable(String subcommand) {
+        return switch (String.valueOf(subcommand)) {
+            case "registry-service" -> "RADFLOW_REGISTRY_HTTP_PORT";
+            case "viewer" -> "RADFLOW_VIEWER_HTTP_PORT";
+            default -> CommonConfig.METRICS_PORT.envName();
+        };
+    }
 
     /**
      * RADFLOW_* variables that are not configuration keys, and the file that reads each: the config

@@ -171,8 +171,7 @@ class DeployComposeTest {
                 continue;
             }
             Map<String, String> env = environment(e.getValue());
-            String port = "registry-service".equals(CodeFacts.subcommand(strings(e.getValue().get("command"))))
-                    ? env.get("RADFLOW_REGISTRY_HTTP_PORT") : env.get(CommonConfig.METRICS_PORT.envName());
+            String port = env.get(CodeFacts.metricsPortVariable(CodeFacts.subcommand(strings(e.getValue().get("command")))));
             assertThat(targets).as("Prometheus scrapes " + e.getKey()).contains(e.getKey() + ":" + port);
         }
         for (String rules : strings(prometheus.get("rule_files"))) {

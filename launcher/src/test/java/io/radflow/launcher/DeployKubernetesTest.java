@@ -209,8 +209,7 @@ class DeployKubernetesTest {
                 Map<String, Object> labels = map(at(c.podTemplate(), "metadata", "labels"));
                 assertThat(labels).as(where + " pod labels select it for the PodMonitor").containsAllEntriesOf(selector);
                 Map<String, String> env = root.environment(c);
-                String metricsPort = "registry-service".equals(CodeFacts.subcommand(c.args()))
-                        ? env.get("RADFLOW_REGISTRY_HTTP_PORT") : env.get(CommonConfig.METRICS_PORT.envName());
+                String metricsPort = env.get(CodeFacts.metricsPortVariable(CodeFacts.subcommand(c.args())));
                 assertThat(metricsPort).as(where + " metrics port is set").isNotNull();
                 assertThat(c.ports().entrySet()).as(where + ": a named container port serves /metrics and the PodMonitor scrapes it")
                         .anyMatch(p -> p.getValue().equals(metricsPort) && endpointPorts.contains(p.getKey()));

@@ -62,6 +62,14 @@ class DevCommandIT {
 
             Path state = home.resolve(".radflow/dev-stack.properties");
             assertThat(Files.readString(state)).contains("kafka.bootstrap.servers=" + bootstrap.replace(":", "\\:"));
+            // The viewer: its URL printed and in the state file, its page served.
+            String viewer = Files.readAllLines(state).stream().filter(l -> l.startsWith("viewer.url="))
+                    .map(l -> l.substring("viewer.url=".length()).replace("\\:", ":")).findFirst().orElseThrow();
+            assertThat(dev.stdout()).anyMatch(l -> l.contains("viewer url:") && l.contains(viewer));
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(viewer + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<title>Radflow viewer</title>");
 
             String kafkaDir = dev.stderr().stream().map(DevCommandIT::logDir).filter(java.util.Objects::nonNull)
                     .findFirst().orElseThrow();

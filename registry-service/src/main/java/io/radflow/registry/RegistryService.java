@@ -6,10 +6,10 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
-import io.radflow.common.error.Reason;
 import io.radflow.common.kafka.KafkaClientProperties;
 import io.radflow.common.kafka.StreamsExceptionHandling;
 import io.radflow.common.lifecycle.ManagedService;
+import io.radflow.common.lifecycle.Resources;
 import io.radflow.common.metrics.MetricsSetup;
 import io.radflow.content.FileContentStore;
 import io.radflow.content.StorageConfig;
@@ -39,14 +39,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -54,7 +51,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +73,7 @@ public final class RegistryService implements ManagedService {
     private final PrometheusMeterRegistry prometheus;
     private final boolean adminKeyGenerated;
     private final String adminKey;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private Path tempDir;
     private KafkaStreams streams;
     private CommandGateway gateway;
@@ -125,7 +121,7 @@ public final class RegistryService implements ManagedService {
             Properties streamsConfig = streamsProperties();
             streams = new KafkaStreams(RegistryTopology.build(serdes, updates, config.get(RegistryConfig.LAST_USED_RESOLUTION), metrics,
                     streamsConfig), streamsConfig);
-            startStreams();
+            StreamsStartup.startAndAwaitRunning(streams, "registry", STARTUP_TIMEOUT);
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(prometheus);
             resources.add(streamsMetrics);
@@ -182,25 +178,6 @@ public final class RegistryService implements ManagedService {
         return props;
     }
 
-    private void startStreams() throws InterruptedException {
-        CountDownLatch running = new CountDownLatch(1);
-        streams.setStateListener((now, before) -> {
-            log.info("registry streams state {} -> {}", before, now);
-            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                running.countDown();
-            }
-        });
-        streams.setUncaughtExceptionHandler(e -> {
-            log.error("registry stream thread failed; the registry stops serving writes error={}", e.toString(), e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        streams.start();
-        if (!running.await(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || streams.state() != KafkaStreams.State.RUNNING) {
-            throw new RegistryException(Reason.INTERNAL, "the registry's Kafka Streams application did not reach RUNNING within "
-                    + STARTUP_TIMEOUT.toSeconds() + " s (state " + streams.state() + ")");
-        }
-    }
-
     public String url() {
         String host = config.get(RegistryConfig.HTTP_HOST);
         return "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + http.port();
@@ -244,13 +221,7 @@ public final class RegistryService implements ManagedService {
         if (http != null) {
             http.close();
         }
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                log.warn("could not close resource={} error={}", resources.get(i).getClass().getSimpleName(), e.toString());
-            }
-        }
+        resources.close();
         if (streams != null) {
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(30)));

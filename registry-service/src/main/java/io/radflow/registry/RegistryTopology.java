@@ -58,7 +58,8 @@ public final class RegistryTopology {
         return topology;
     }
 
-    private static <V> void addView(Topology topology, TopicSerdes serdes, ViewStores.View<V> view, ViewUpdates updates) {
+    /** One compacted topic of the registry into a global store, as the registry keeps it (also used by the prediction view). */
+    public static <V> void addView(Topology topology, TopicSerdes serdes, ViewStores.View<V> view, ViewUpdates updates) {
         topology.addGlobalStore(ViewStores.globalStore(view, serdes), view.storeName() + "-source",
                 serdes.keyDeserializer(view.topic()), serdes.valueDeserializer(view.topic()), view.topic().name(),
                 view.storeName() + "-updater", () -> new ViewStoreUpdater<V>(view.storeName(), updates));

@@ -3,32 +3,36 @@ package io.radflow.registry.api;
 import io.javalin.http.Context;
 import io.radflow.common.error.Reason;
 import io.radflow.registry.RegistryException;
-import io.radflow.registry.auth.ApiKeyService;
 import io.radflow.registry.auth.Caller;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
-/** Small helpers every route uses: who is calling, query parameters, conditional requests. */
-final class HttpSupport {
+/**
+ * Small helpers every route uses: who is calling, query parameters, conditional requests. The
+ * prediction view uses them too, with the same API keys.
+ */
+public final class HttpSupport {
 
     private static final String CALLER = "radflow.caller";
 
-    private final ApiKeyService keys;
+    private final Function<String, Caller> authenticate;
 
-    HttpSupport(ApiKeyService keys) {
-        this.keys = keys;
+    /** @param authenticate the caller an Authorization header names (anonymous for none; throws 401) */
+    public HttpSupport(Function<String, Caller> authenticate) {
+        this.authenticate = authenticate;
     }
 
     /** The authenticated caller (anonymous without an Authorization header; 401 for a bad one). */
-    Caller caller(Context ctx) {
+    public Caller caller(Context ctx) {
         Caller caller = ctx.attribute(CALLER);
         if (caller == null) {
-            caller = keys.authenticate(ctx.header("Authorization"));
+            caller = authenticate.apply(ctx.header("Authorization"));
             ctx.attribute(CALLER, caller);
         }
         return caller;
     }
 
-    static Boolean boolParam(Context ctx, String name) {
+    public static Boolean boolParam(Context ctx, String name) {
         String v = ctx.queryParam(name);
         if (v == null || v.isBlank()) {
             return null;
@@ -40,7 +44,7 @@ final class HttpSupport {
         };
     }
 
-    static int intParam(Context ctx, String name, int fallback, int min, int max) {
+    public static int intParam(Context ctx, String name, int fallback, int min, int max) {
         String v = ctx.queryParam(name);
         if (v == null || v.isBlank()) {
             return fallback;

@@ -10,7 +10,7 @@ import java.io.UncheckedIOException;
 /**
  * The OpenAPI 3 description of the API, written by hand in {@code openapi.yaml} (easier to read
  * and review than generated text) and served as JSON. A test checks it against the routes
- * Javalin actually serves, both ways.
+ * Javalin actually serves, both ways. The prediction view serves its own document the same way.
  */
 public final class OpenApiDocument {
 
@@ -21,24 +21,34 @@ public final class OpenApiDocument {
     }
 
     public static JsonNode tree() {
-        try (InputStream in = OpenApiDocument.class.getResourceAsStream(RESOURCE)) {
+        return tree(RESOURCE);
+    }
+
+    /** A YAML document on the classpath, read as a tree. */
+    public static JsonNode tree(String resource) {
+        try (InputStream in = OpenApiDocument.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the classpath");
+                throw new IllegalStateException(resource + " is missing from the classpath");
             }
             return new ObjectMapper(new YAMLFactory()).readTree(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+            throw new UncheckedIOException("cannot read " + resource, e);
         }
     }
 
     public static String json() {
         if (json == null) {
-            try {
-                json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            json = json(RESOURCE);
         }
         return json;
+    }
+
+    /** A YAML document on the classpath as pretty-printed JSON. */
+    public static String json(String resource) {
+        try {
+            return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(tree(resource));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

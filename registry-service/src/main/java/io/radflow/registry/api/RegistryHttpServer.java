@@ -56,7 +56,7 @@ public final class RegistryHttpServer implements AutoCloseable {
     }
 
     public static RegistryHttpServer start(String host, int port, Dependencies routes) {
-        HttpSupport support = new HttpSupport(routes.keys());
+        HttpSupport support = new HttpSupport(routes.keys()::authenticate);
         ModelRoutes modelRoutes = new ModelRoutes(support, routes.json(), routes.models(), routes.artifacts(), routes.exporter(),
                 routes.cloneCodes(), routes.runs());
         ProjectRoutes projectRoutes = new ProjectRoutes(support, routes.json(), routes.projects(), routes.keys());
@@ -120,7 +120,8 @@ public final class RegistryHttpServer implements AutoCloseable {
         return new RegistryHttpServer(app);
     }
 
-    private static String routeOf(Context ctx) {
+    /** The route template a request matched (low-cardinality metric tag), or "unmatched". */
+    public static String routeOf(Context ctx) {
         try {
             Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
             return endpoint == null ? "unmatched" : endpoint.path;
@@ -129,7 +130,8 @@ public final class RegistryHttpServer implements AutoCloseable {
         }
     }
 
-    static int statusOf(Reason reason) {
+    /** The HTTP status of a refusal, for every service that answers the registry's way. */
+    public static int statusOf(Reason reason) {
         return switch (reason) {
             case INVALID_REQUEST, INVALID_ARTIFACT, MALFORMED_EVENT, MISSING_FIELD -> 400;
             case UNAUTHENTICATED -> 401;
@@ -142,7 +144,8 @@ public final class RegistryHttpServer implements AutoCloseable {
         };
     }
 
-    private static void error(Context ctx, int status, String code, String message) {
+    /** Writes the JSON error body ({@code {"error": {"status", "code", "message"}}}) every Radflow API answers with. */
+    public static void error(Context ctx, int status, String code, String message) {
         ctx.attribute(ERROR_WRITTEN, true);
         if (status == 401) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"radflow-registry\"");

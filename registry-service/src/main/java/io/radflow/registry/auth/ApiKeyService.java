@@ -11,12 +11,9 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * Authentication and API keys. A bearer token is either the bootstrap admin key from the
- * configuration or a key made through the API, whose secret's SHA-256 is on the compacted
- * {@code registry-api-keys} topic. Keys are immutable apart from revocation, so they are written
+ * Authentication ({@link ApiKeyAuthenticator}) and API keys. Keys are immutable apart from revocation, so they are written
  * straight to their topic (no compare-and-set needed) and the request waits for the view.
  */
 public final class ApiKeyService {
@@ -25,8 +22,7 @@ public final class ApiKeyService {
     private final TopicWriter writer;
     private final Clock clock;
     private final Duration timeout;
-    private final String adminKeySha256;
-    private final String adminUser;
+    private final ApiKeyAuthenticator authenticator;
 
     /** A key as shown once at creation: the record plus the secret token. */
     public record Created(ApiKey key, String token) {
@@ -37,27 +33,12 @@ public final class ApiKeyService {
         this.writer = writer;
         this.clock = clock;
         this.timeout = timeout;
-        this.adminKeySha256 = Secrets.sha256Hex(Objects.requireNonNull(adminKey, "adminKey"));
-        this.adminUser = adminUser;
+        this.authenticator = new ApiKeyAuthenticator(view, Objects.requireNonNull(adminKey, "adminKey"), adminUser);
     }
 
     /** Who the {@code Authorization} header names; no header is anonymous, a bad one is 401. */
     public Caller authenticate(String authorization) {
-        if (authorization == null || authorization.isBlank()) {
-            return Caller.ANONYMOUS;
-        }
-        String[] parts = authorization.trim().split("\\s+", 2);
-        if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
-            throw RegistryException.unauthenticated("the Authorization header must be 'Bearer <api key>'");
-        }
-        String token = parts[1];
-        if (Secrets.matches(token, adminKeySha256)) {
-            return Caller.admin(adminUser);
-        }
-        Optional<ApiKey> key = Secrets.parseApiKey(token).flatMap(p -> view.apiKey(p.keyId())
-                .filter(k -> k.getRevokedAt() == null && Secrets.matches(p.secret(), k.getSecretSha256())));
-        return key.map(k -> new Caller(k.getUserId(), k.getSystemAdmin()))
-                .orElseThrow(() -> RegistryException.unauthenticated("unknown or revoked API key"));
+        return authenticator.authenticate(authorization);
     }
 
     /** System admins make keys for anyone; other users only ordinary keys for themselves. */
