@@ -125,7 +125,8 @@ class DemoCommandIT {
                 "--samples", PHANTOM.toString())) {
             demo.awaitStdout(l -> l.startsWith("Uploading "), Duration.ofMinutes(5));
             int exit = demo.terminate(Duration.ofSeconds(60));
-            assertThat(exit).as("SIGTERM, as Ctrl-C or Kubernetes sends it").isEqualTo(143);
+            assertThat(exit).as("SIGTERM, as Ctrl-C or Kubernetes sends it; stderr:\n%s", String.join("\n", demo.stderr()))
+                    .isEqualTo(143);
             // The output pump may still be reading the last lines of the process that just ended.
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (demo.stdout().stream().noneMatch(l -> l.startsWith("Stopped")) && System.nanoTime() < deadline) {

@@ -4,10 +4,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.io.Directories;
-import io.radflow.content.FileContentStore;
 import io.radflow.content.StoredContent;
 import io.radflow.dicom.DicomAttributes;
-import io.radflow.dicom.DicomReader;
 import io.radflow.schemaregistry.HttpSchemaRegistryClient;
 import io.radflow.schemaregistry.SchemaRegistrySettings;
 import io.radflow.schemaregistry.serde.TopicSerdes;
@@ -17,11 +15,9 @@ import io.radflow.schemas.avro.Prediction;
 import io.radflow.worker.InferenceWorker;
 import io.radflow.worker.WorkerConfig;
 import io.radflow.worker.consumer.JobConsumerLoop;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,21 +67,18 @@ public final class BackfillBenchmark {
                      common.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS), "acks", "all", "linger.ms", "0"),
                      new StringSerializer(), new ByteArraySerializer())) {
             TopicSerdes serdes = new TopicSerdes(registry, true);
-            Path contentDir = dir.resolve("content");
-            Path artifactDir = dir.resolve("artifacts");
-            ContentRef ref = BenchJobs.content(new FileContentStore(contentDir).put(options.dicom()));
-            Path modelFile = dir.resolve("classifier.onnx");
-            try (InputStream in = BackfillBenchmark.class.getResourceAsStream(WorkerBenchmark.MODEL_RESOURCE)) {
-                Files.copy(in, modelFile, StandardCopyOption.REPLACE_EXISTING);
-            }
-            StoredContent model = new FileContentStore(artifactDir).put(modelFile);
-            DicomAttributes attrs = DicomReader.headerOnly().read(options.dicom()).attributes();
+            BenchJobs.Stores stores = BenchJobs.Stores.in(dir, options.dicom());
+            ContentRef ref = BenchJobs.content(stores.dicom());
+            Path modelFile = stores.modelFile();
+            StoredContent model = stores.model();
+            DicomAttributes attrs = stores.attrs();
             String modelId = "bench-backfill-" + run;
             BenchJobs.send(producer, serdes, TopicCatalog.MODEL_SETTINGS, modelId, BenchJobs.model(modelId, model, options.batch()));
             producer.flush();
             String group = "radflow-bench-backfill-" + run;
             BenchJobs.startGroupAtEnd(common, group, TopicCatalog.INFERENCE_JOBS, TopicCatalog.RUN_JOBS);
-            RadflowConfig config = BenchJobs.workerConfig(common, group, options.intraOpThreads(), 64, contentDir, artifactDir,
+            RadflowConfig config = BenchJobs.workerConfig(common, group, options.intraOpThreads(), 64, stores.contentDir(),
+                    stores.artifactDir(),
                     Map.of(WorkerConfig.RUNS_MAX_IN_FLIGHT.name(), Integer.toString(options.runsMaxInFlight())));
 
             out.printf("Backfill benchmark: %s on %s, one worker (1 executor thread, batch %d, worker.runs.max.in.flight %d); %d fresh "

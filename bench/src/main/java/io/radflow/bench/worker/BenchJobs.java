@@ -3,9 +3,11 @@ package io.radflow.bench.worker;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.ConfigSource;
 import io.radflow.common.config.RadflowConfig;
+import io.radflow.content.FileContentStore;
 import io.radflow.content.StorageConfig;
 import io.radflow.content.StoredContent;
 import io.radflow.dicom.DicomAttributes;
+import io.radflow.dicom.DicomReader;
 import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.schemas.Topic;
 import io.radflow.schemas.TopicCatalog;
@@ -28,7 +30,11 @@ import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.worker.WorkerConfig;
 import io.radflow.worker.consumer.GroupOffsets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -49,6 +55,22 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class BenchJobs {
 
     private BenchJobs() {
+    }
+
+    /** A benchmark's stores: the DICOM file in the content store, the bundled classifier in the artifact store. */
+    record Stores(Path contentDir, Path artifactDir, StoredContent dicom, Path modelFile, StoredContent model, DicomAttributes attrs) {
+
+        static Stores in(Path dir, Path dicomFile) throws IOException {
+            Path contentDir = dir.resolve("content");
+            Path artifactDir = dir.resolve("artifacts");
+            StoredContent dicom = new FileContentStore(contentDir).put(dicomFile);
+            Path modelFile = dir.resolve("classifier.onnx");
+            try (InputStream in = BenchJobs.class.getResourceAsStream(WorkerBenchmark.MODEL_RESOURCE)) {
+                Files.copy(in, modelFile, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return new Stores(contentDir, artifactDir, dicom, modelFile, new FileContentStore(artifactDir).put(modelFile),
+                    DicomReader.headerOnly().read(dicomFile).attributes());
+        }
     }
 
     /** The bundled two-class classifier as version 1 of {@code modelId}, batched by {@code batch}. */

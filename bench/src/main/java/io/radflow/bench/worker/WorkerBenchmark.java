@@ -11,7 +11,6 @@ import io.radflow.common.io.Directories;
 import io.radflow.content.FileContentStore;
 import io.radflow.content.StoredContent;
 import io.radflow.dicom.DicomAttributes;
-import io.radflow.dicom.DicomReader;
 import io.radflow.pixels.PixelDecoder;
 import io.radflow.pixels.PixelDecoders;
 import io.radflow.schemaregistry.HttpSchemaRegistryClient;
@@ -25,7 +24,6 @@ import io.radflow.worker.preprocess.DecodedImage;
 import io.radflow.worker.preprocess.ImagePreprocessor;
 import io.radflow.worker.preprocess.PixelDataImages;
 import io.radflow.worker.preprocess.PreprocessSettings;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -35,7 +33,6 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -102,15 +99,13 @@ public final class WorkerBenchmark {
                      common.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS), "acks", "all", "linger.ms", "5"),
                      new StringSerializer(), new ByteArraySerializer())) {
             TopicSerdes serdes = new TopicSerdes(registry, true);
-            Path contentDir = dir.resolve("content");
-            Path artifactDir = dir.resolve("artifacts");
-            StoredContent dicom = new FileContentStore(contentDir).put(options.dicom());
-            Path modelFile = dir.resolve("classifier.onnx");
-            try (InputStream in = WorkerBenchmark.class.getResourceAsStream(MODEL_RESOURCE)) {
-                Files.copy(in, modelFile, StandardCopyOption.REPLACE_EXISTING);
-            }
-            StoredContent model = new FileContentStore(artifactDir).put(modelFile);
-            DicomAttributes attrs = DicomReader.headerOnly().read(options.dicom()).attributes();
+            BenchJobs.Stores stores = BenchJobs.Stores.in(dir, options.dicom());
+            Path contentDir = stores.contentDir();
+            Path artifactDir = stores.artifactDir();
+            StoredContent dicom = stores.dicom();
+            Path modelFile = stores.modelFile();
+            StoredContent model = stores.model();
+            DicomAttributes attrs = stores.attrs();
             float[] input = decodedInput(Files.readAllBytes(options.dicom()));
 
             out.printf("Worker benchmark: %s (CNN, 1x224x224 input, ~0.7 GMAC per image) on %s; %d jobs per round, "

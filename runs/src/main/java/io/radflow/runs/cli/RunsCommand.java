@@ -153,8 +153,8 @@ public final class RunsCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "One run and how far its jobs got.")
-    static final class Show implements Callable<Integer> {
+    /** A command on one run: asks the registry, prints the run it answers with. */
+    abstract static class OneRun implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
@@ -165,32 +165,31 @@ public final class RunsCommand implements Runnable {
         @Parameters(paramLabel = "RUN", description = "The run's id.")
         String runId;
 
+        abstract JsonNode ask(RegistryClient registry, String path);
+
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            printRun(out, registry.get("/runs/" + RegistryClient.query(runId)));
+            printRun(spec.commandLine().getOut(), ask(registry, "/runs/" + RegistryClient.query(runId)));
             return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "One run and how far its jobs got.")
+    static final class Show extends OneRun {
+
+        @Override
+        JsonNode ask(RegistryClient registry, String path) {
+            return registry.get(path);
         }
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true,
             description = "Cancel a run: workers skip its jobs that have not started; those running finish.")
-    static final class Cancel implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        RegistryClient registry;
-
-        @Parameters(paramLabel = "RUN", description = "The run's id.")
-        String runId;
+    static final class Cancel extends OneRun {
 
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            printRun(out, registry.delete("/runs/" + RegistryClient.query(runId)));
-            return 0;
+        JsonNode ask(RegistryClient registry, String path) {
+            return registry.delete(path);
         }
     }
 
