@@ -16,6 +16,7 @@ import io.radflow.schemas.TopicCatalog;
 import io.radflow.testsupport.SampleEvents;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -24,9 +25,13 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The view's topology and reads, with TopologyTestDriver: supersede rules, bad records, markers, tombstones, changes. */
 class PredictionViewTest {
+
+    @TempDir
+    Path stateDir;
 
     private final TopicSerdes serdes = new TopicSerdes(new InMemorySchemaRegistryClient(), true);
     private final List<ViewChange> changes = new ArrayList<>();
@@ -38,6 +43,8 @@ class PredictionViewTest {
     void start() {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "viewer-test");
+        // A directory of this test's own: the default (/tmp/kafka-streams) may belong to another user.
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.putAll(StreamsExceptionHandling.globalHandlerEnabled());
         driver = new TopologyTestDriver(ViewerStores.build(serdes, new ViewUpdates(), changes::add, undecodable::add, props), props);

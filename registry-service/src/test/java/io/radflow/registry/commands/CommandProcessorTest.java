@@ -27,6 +27,7 @@ import io.radflow.testsupport.Events;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.nio.file.Path;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.streams.StreamsConfig;
@@ -38,9 +39,13 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The registry topology with TopologyTestDriver: compare-and-set, unique names, purge, usage. */
 class CommandProcessorTest {
+
+    @TempDir
+    Path stateDir;
 
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
 
@@ -58,6 +63,8 @@ class CommandProcessorTest {
         TopicSerdes serdes = new TopicSerdes(new InMemorySchemaRegistryClient(), true);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "registry-test");
+        // A directory of this test's own: the default (/tmp/kafka-streams) may belong to another user.
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.putAll(StreamsExceptionHandling.globalHandlerEnabled());
         driver = new TopologyTestDriver(RegistryTopology.build(serdes, new ViewUpdates(), Duration.ofMinutes(5),
