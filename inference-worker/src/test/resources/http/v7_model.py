@@ -16,7 +16,7 @@ segment MODE (http://127.0.0.1:PORT/MODE is a model's url):
 
 MODE picks a behaviour: good; error500 (always HTTP 500); flaky (HTTP 503 twice per image, then
 good); garbage (not JSON); failed (status failed); hang (never answers); stall (sends the headers and
-part of the body, then nothing); close (drops the connection); empty (HTTP 200, no body); stranger (a class it never listed); auth (good, but only
+part of the body, then nothing); close (drops the connection); slow (good, after 8 s); empty (HTTP 200, no body); stranger (a class it never listed); auth (good, but only
 with "Authorization: Bearer s3cret", else HTTP 401). GET /MODE/count says how many infer requests
 MODE received.
 """
@@ -116,6 +116,8 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "hang":
             time.sleep(3600)
             return
+        if mode == "slow":
+            time.sleep(8)  # longer than the worker's max.poll.interval.ms in WorkerSlowModelIT, then a good answer
         if mode == "stall":
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
