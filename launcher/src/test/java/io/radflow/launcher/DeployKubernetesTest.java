@@ -161,16 +161,18 @@ class DeployKubernetesTest {
                         .filter(c -> c.workload() == deployment && c.radflow()).findFirst().orElseThrow();
                 assertThat(CodeFacts.subcommand(worker.args())).as(target).isEqualTo("inference-worker");
                 List<Map<String, Object>> triggers = maps(at(so, "spec", "triggers"));
-                assertThat(triggers).isNotEmpty();
+                assertThat(triggers.stream().map(t -> map(t.get("metadata")).get("topic")).toList()).as(target
+                        + " scales on the lag of auto-run jobs and of runs").containsExactlyInAnyOrder(TopicCatalog.INFERENCE_JOBS.name(),
+                        TopicCatalog.RUN_JOBS.name());
+                maxByGroup.merge(WorkerGroups.effective(root.environment(worker)), (Integer) at(so, "spec", "maxReplicaCount"),
+                        Integer::sum);
                 for (Map<String, Object> trigger : triggers) {
                     assertThat(text(trigger, "type")).isEqualTo("kafka");
                     Map<String, Object> md = map(trigger.get("metadata"));
-                    assertThat(md.get("topic")).isEqualTo(TopicCatalog.INFERENCE_JOBS.name());
                     assertThat(md.get("consumerGroup")).as(target + " consumer group").isEqualTo(WorkerGroups.effective(root.environment(worker)));
                     assertThat(md.get("bootstrapServers")).isEqualTo(text(kafka, "metadata", "name") + "-kafka-bootstrap."
                             + root.namespace() + ".svc:" + plainListenerPort(kafka));
                     assertThat(Integer.parseInt(String.valueOf(md.get("lagThreshold")))).isPositive();
-                    maxByGroup.merge(String.valueOf(md.get("consumerGroup")), (Integer) at(so, "spec", "maxReplicaCount"), Integer::sum);
                 }
                 assertThat((Integer) at(so, "spec", "minReplicaCount")).isLessThanOrEqualTo((Integer) at(so, "spec", "maxReplicaCount"));
             }
