@@ -55,7 +55,7 @@ public final class ViewerService implements ManagedService {
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
 
     /** The topics the view reads; created at start-up when missing. */
-    static final List<Topic<?, ?>> TOPICS = List.of(TopicCatalog.DATASET_UPLOADS, TopicCatalog.INFERENCE_JOBS,
+    static final List<Topic<?, ?>> TOPICS = List.of(TopicCatalog.DATASET_UPLOADS, TopicCatalog.INFERENCE_JOBS, TopicCatalog.RUN_JOBS,
             TopicCatalog.JOB_STATUS, TopicCatalog.PREDICTIONS, TopicCatalog.PROJECT_SETTINGS, TopicCatalog.REGISTRY_API_KEYS,
             TopicCatalog.MODEL_SETTINGS);
 

@@ -95,7 +95,8 @@ public final class PredictionView {
     /** Every study of a project, unordered. */
     public List<Study> studies(String projectId) {
         TreeMap<String, Boolean> uids = new TreeMap<>();
-        for (ViewerStores.Source<?> source : List.of(ViewerStores.INSTANCES, ViewerStores.JOBS, ViewerStores.PREDICTIONS)) {
+        for (ViewerStores.Source<?> source : List.of(ViewerStores.INSTANCES, ViewerStores.JOBS, ViewerStores.RUN_JOBS,
+                ViewerStores.PREDICTIONS)) {
             try (KeyValueIterator<String, Object> it = store(source).prefixScan(ViewKeys.prefix(projectId), new StringSerializer())) {
                 it.forEachRemaining(kv -> uids.put(ViewKeys.part(kv.key, 1), true));
             }
@@ -120,7 +121,10 @@ public final class PredictionView {
         instances.sort(Comparator.comparing(DataUploaded::getSeriesInstanceUid)
                 .thenComparing(d -> d.getInstanceNumber() == null ? Integer.MAX_VALUE : d.getInstanceNumber())
                 .thenComparing(DataUploaded::getSopInstanceUid));
-        List<InferenceJob> jobs = scan(ViewerStores.JOBS, prefix);
+        List<InferenceJob> jobs = new ArrayList<>();
+        for (ViewerStores.Source<InferenceJob> source : ViewerStores.JOB_SOURCES) {
+            jobs.addAll(this.<InferenceJob>scan(source, prefix));
+        }
         Map<String, JobStatus> statuses = new LinkedHashMap<>();
         for (InferenceJob j : jobs) {
             jobStudies.put(j.getJobId(), new String[] {projectId, studyUid});
@@ -176,10 +180,12 @@ public final class PredictionView {
         if (known != null) {
             return Optional.of(known);
         }
-        try (KeyValueIterator<String, Object> it = store(ViewerStores.JOBS).all()) {
-            while (it.hasNext()) {
-                InferenceJob j = (InferenceJob) it.next().value;
-                jobStudies.put(j.getJobId(), new String[] {j.getProjectId(), j.getStudyInstanceUid()});
+        for (ViewerStores.Source<InferenceJob> source : ViewerStores.JOB_SOURCES) {
+            try (KeyValueIterator<String, Object> it = store(source).all()) {
+                while (it.hasNext()) {
+                    InferenceJob j = (InferenceJob) it.next().value;
+                    jobStudies.put(j.getJobId(), new String[] {j.getProjectId(), j.getStudyInstanceUid()});
+                }
             }
         }
         return Optional.ofNullable(jobStudies.get(jobId));

@@ -57,7 +57,7 @@ public final class ViewerStores {
         }
     });
 
-    public static final Source<InferenceJob> JOBS = new Source<>(TopicCatalog.INFERENCE_JOBS, "viewer-jobs", new KeyOf<>() {
+    private static final KeyOf<InferenceJob> JOB_KEYS = new KeyOf<>() {
         @Override
         public String key(String recordKey, InferenceJob j) {
             return ViewKeys.of(j.getProjectId(), j.getStudyInstanceUid(), j.getJobId());
@@ -67,7 +67,15 @@ public final class ViewerStores {
         public ViewChange change(String recordKey, InferenceJob j) {
             return new ViewChange("job", j.getProjectId(), j.getStudyInstanceUid(), j.getJobId());
         }
-    });
+    };
+
+    public static final Source<InferenceJob> JOBS = new Source<>(TopicCatalog.INFERENCE_JOBS, "viewer-jobs", JOB_KEYS);
+
+    /** Jobs of runs and backfills: a store of their own (a global store reads one topic), read together with {@link #JOBS}. */
+    public static final Source<InferenceJob> RUN_JOBS = new Source<>(TopicCatalog.RUN_JOBS, "viewer-run-jobs", JOB_KEYS);
+
+    /** Where jobs are, auto-run's and runs'. */
+    public static final List<Source<InferenceJob>> JOB_SOURCES = List.of(JOBS, RUN_JOBS);
 
     public static final Source<JobStatus> JOB_STATUS = new Source<>(TopicCatalog.JOB_STATUS, "viewer-job-status",
             new KeyOf<>() {
@@ -95,7 +103,7 @@ public final class ViewerStores {
         }
     });
 
-    public static final List<Source<?>> ALL = List.of(INSTANCES, JOBS, JOB_STATUS, PREDICTIONS);
+    public static final List<Source<?>> ALL = List.of(INSTANCES, JOBS, RUN_JOBS, JOB_STATUS, PREDICTIONS);
 
     /** The registry's views: projects and API keys for the access rules, models for their names and labels. */
     public static final List<ViewStores.View<?>> REGISTRY_VIEWS = List.of(ViewStores.PROJECTS, ViewStores.API_KEYS, ViewStores.MODELS);

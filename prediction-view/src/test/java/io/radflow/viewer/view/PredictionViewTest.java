@@ -114,6 +114,20 @@ class PredictionViewTest {
     }
 
     @Test
+    void shouldShowTheJobsOfRunsBesideAutoRunsWithTheirStates() {
+        pipe(TopicCatalog.INFERENCE_JOBS, "job-a", revision(0, "job-a", null));
+        InferenceJob run = InferenceJob.newBuilder(revision(0, "run-r1-job", null)).setModelVersion(2).setRunId("r1").build();
+        pipe(TopicCatalog.RUN_JOBS, "run-r1-job", run);
+        pipe(TopicCatalog.JOB_STATUS, "run-r1-job", status("run-r1-job", JobState.SUCCEEDED));
+        pipe(TopicCatalog.PREDICTIONS, "1.2.3", output("run-r1-job", 3));
+
+        PredictionView.Study study = view.study("project-1", "1.2.3");
+        assertThat(study.statuses()).containsKey("run-r1-job");
+        assertThat(current()).contains("run-r1-job:3");
+        assertThat(view.studyOfJob("run-r1-job")).hasValueSatisfying(where -> assertThat(where).containsExactly("project-1", "1.2.3"));
+    }
+
+    @Test
     void shouldCountAndSkipAnUndecodableRecordAndApplyTheNextOne() {
         driver.createInputTopic(TopicCatalog.PREDICTIONS.name(), new StringSerializer(), new ByteArraySerializer())
                 .pipeInput("1.2.3", new byte[] {0, 0, 0, 0, 42, 1, 2});
