@@ -8,6 +8,7 @@ import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.common.kafka.CompactedTopicView;
 import io.radflow.common.kafka.KafkaClientProperties;
+import io.radflow.common.kafka.TopicSnapshot;
 import io.radflow.common.lifecycle.ManagedService;
 import io.radflow.common.metrics.MetricsEndpoint;
 import io.radflow.common.metrics.MetricsSetup;
@@ -33,6 +34,7 @@ import io.radflow.schemas.avro.ModelVersion;
 import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.ProjectSettings;
 import io.radflow.schemas.avro.ResultsExported;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +44,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,6 +60,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -79,6 +84,16 @@ import org.slf4j.LoggerFactory;
 public final class ResultsExporter implements ManagedService {
 
     private static final Logger log = LoggerFactory.getLogger(ResultsExporter.class);
+    /** How far back a start looks for jobs already exported; far longer than a job stays unfinished (exporter.job.wait). */
+    static final Duration DONE_LOOKBACK = Duration.ofDays(2);
+    /** On a committed outcome: the job-status record it answered ({@code <topic>/<partition>/<offset>}). */
+    static final String STATUS_AT_HEADER = "radflow.export.status.at";
+    /**
+     * The job-status records whose jobs' outcomes were committed: a restart reads again the records
+     * after the lowest unfinished one, and those jobs must not be exported twice. A job delivered
+     * again (a new status record) is exported again, and replaces what it stored.
+     */
+    private final Set<String> committedStatuses = ConcurrentHashMap.newKeySet();
     /** Jobs (auto-run and run jobs: their instances and content URIs), their predictions and their statuses. */
     private static final List<Topic<?, ?>> INPUTS = List.of(TopicCatalog.INFERENCE_JOBS, TopicCatalog.RUN_JOBS, TopicCatalog.PREDICTIONS,
             TopicCatalog.JOB_STATUS);
@@ -171,6 +186,7 @@ public final class ResultsExporter implements ManagedService {
 
         producer = new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer());
         producer.initTransactions();
+        loadDone();
         consumer = new KafkaConsumer<>(consumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
         running = true;
         loopThread = new Thread(this::loop, "results-exporter-loop");
@@ -314,6 +330,13 @@ public final class ResultsExporter implements ManagedService {
         }
         p.submitted = true;
         int gen = generation.get();
+        if (p.statusAt != null && committedStatuses.contains(coordinates(p.statusAt))) {
+            // Exported (or dead-lettered) and committed before a restart that read its records again:
+            // the committed offset stops at the lowest unfinished record, not after this job's.
+            exportsInFlight.incrementAndGet();
+            finish(new Outcome(gen, p, null, null, null));
+            return;
+        }
         exportsInFlight.incrementAndGet();
         long started = System.nanoTime();
         pool.execute(() -> attempt(gen, p, 1, started));
@@ -364,6 +387,28 @@ public final class ResultsExporter implements ManagedService {
         }
     }
 
+    /**
+     * The job-status records whose jobs were exported lately (within {@link #DONE_LOOKBACK}), from
+     * the headers of {@code results-exported}.
+     */
+    private void loadDone() {
+        Instant since = Instant.now().minus(DONE_LOOKBACK);
+        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(KafkaClientProperties.readCommittedConsumer(config,
+                "radflow-exporter-" + exporterId + "-done"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicSnapshot.read(reader, TopicCatalog.RESULTS_EXPORTED.name(), since, Duration.ofSeconds(60), r -> {
+                Header h = r.headers().lastHeader(STATUS_AT_HEADER);
+                if (h != null) {
+                    committedStatuses.add(new String(h.value(), StandardCharsets.UTF_8));
+                }
+            });
+        }
+        log.info("jobs exported lately jobs={} since={}", committedStatuses.size(), since);
+    }
+
+    private static String coordinates(PendingJob.Coordinates at) {
+        return at.partition().topic() + "/" + at.partition().partition() + "/" + at.offset();
+    }
+
     private void finish(Outcome outcome) {
         outcomes.add(outcome);
         exportsInFlight.decrementAndGet();
@@ -403,9 +448,13 @@ public final class ResultsExporter implements ManagedService {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         for (Outcome o : done) {
             if (o.exported() != null) {
-                records.add(new ProducerRecord<>(TopicCatalog.RESULTS_EXPORTED.name(), o.job().jobId,
-                        exportedSerializer.serialize(TopicCatalog.RESULTS_EXPORTED.name(), o.exported())));
-            } else {
+                ProducerRecord<String, byte[]> r = new ProducerRecord<>(TopicCatalog.RESULTS_EXPORTED.name(), o.job().jobId,
+                        exportedSerializer.serialize(TopicCatalog.RESULTS_EXPORTED.name(), o.exported()));
+                if (o.job().statusAt != null) {
+                    r.headers().add(STATUS_AT_HEADER, coordinates(o.job().statusAt).getBytes(StandardCharsets.UTF_8));
+                }
+                records.add(r);
+            } else if (o.failure() != null) {
                 PendingJob.Coordinates at = o.job().statusAt != null ? o.job().statusAt : o.job().records.get(0);
                 DeadLetterHeaders.Builder headers = DeadLetterHeaders.builder()
                         .source(at.partition().topic(), at.partition().partition(), at.offset())
@@ -432,6 +481,7 @@ public final class ResultsExporter implements ManagedService {
             }
             producer.commitTransaction();
             offsets.markCommitted(commit);
+            done.stream().filter(o -> o.job().statusAt != null).forEach(o -> committedStatuses.add(coordinates(o.job().statusAt)));
         } catch (RuntimeException e) {
             // Fenced or failed: stop; a restart reads every unfinished job again and exports it with the same UIDs.
             throw new IllegalStateException("cannot commit exported jobs: " + e.getMessage(), e);

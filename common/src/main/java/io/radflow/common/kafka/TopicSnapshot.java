@@ -1,6 +1,8 @@
 package io.radflow.common.kafka;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -26,10 +28,27 @@ public final class TopicSnapshot {
      */
     public static <K, V> void read(org.apache.kafka.clients.consumer.Consumer<K, V> consumer, String topic, Duration timeout,
                                    Consumer<ConsumerRecord<K, V>> each) {
+        read(consumer, topic, null, timeout, each);
+    }
+
+    /** The same, from the first record at or after {@code since} (null: from the beginning). */
+    public static <K, V> void read(org.apache.kafka.clients.consumer.Consumer<K, V> consumer, String topic, Instant since,
+                                   Duration timeout, Consumer<ConsumerRecord<K, V>> each) {
         List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        if (since != null) {
+            Map<TopicPartition, Long> times = new HashMap<>();
+            partitions.forEach(tp -> times.put(tp, since.toEpochMilli()));
+            consumer.offsetsForTimes(times, timeout).forEach((tp, found) -> {
+                if (found == null) {
+                    consumer.seekToEnd(List.of(tp)); // nothing that recent
+                } else {
+                    consumer.seek(tp, found.offset());
+                }
+            });
+        }
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!reached(consumer, end)) {
