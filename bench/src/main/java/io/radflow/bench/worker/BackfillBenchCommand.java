@@ -1,9 +1,7 @@
 package io.radflow.bench.worker;
 
+import io.radflow.bench.BenchCluster;
 import io.radflow.common.cli.ConnectionOptions;
-import io.radflow.common.config.CommonConfig;
-import io.radflow.common.config.RadflowConfig;
-import io.radflow.devstack.DevStack;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,20 +58,8 @@ public final class BackfillBenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--fresh, --rate, --backfill, --batch and --runs-max-in-flight must be positive");
         }
         PrintWriter out = spec.commandLine().getOut();
-        DevStack stack = null;
-        try {
-            if (!connection.connectionGiven(System.getenv())) {
-                out.println("Starting an embedded Kafka broker and schema registry...");
-                out.flush();
-                stack = DevStack.start(DevStack.Options.defaults());
-                connection.useDevStack(stack.bootstrapServers(), stack.schemaRegistryUrl());
-            }
-            RadflowConfig config = connection.load(CommonConfig.DEFINITION);
-            new BackfillBenchmark(config, new BackfillBenchmark.Options(fresh, rate, backfill, batch, runsMaxInFlight, intraOpThreads, dicom), out).run();
-        } finally {
-            if (stack != null) {
-                stack.close();
-            }
+        try (BenchCluster cluster = BenchCluster.connect(connection, out)) {
+            new BackfillBenchmark(cluster.config(), new BackfillBenchmark.Options(fresh, rate, backfill, batch, runsMaxInFlight, intraOpThreads, dicom), out).run();
         }
         return 0;
     }

@@ -1,9 +1,7 @@
 package io.radflow.bench.worker;
 
+import io.radflow.bench.BenchCluster;
 import io.radflow.common.cli.ConnectionOptions;
-import io.radflow.common.config.CommonConfig;
-import io.radflow.common.config.RadflowConfig;
-import io.radflow.devstack.DevStack;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,20 +60,9 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--jobs, --rounds and --batch-sizes must be positive");
         }
         PrintWriter out = spec.commandLine().getOut();
-        DevStack stack = null;
-        try {
-            if (!connection.connectionGiven(System.getenv())) {
-                out.println("Starting an embedded Kafka broker and schema registry...");
-                out.flush();
-                stack = DevStack.start(DevStack.Options.defaults());
-                connection.useDevStack(stack.bootstrapServers(), stack.schemaRegistryUrl());
-            }
-            RadflowConfig config = connection.load(CommonConfig.DEFINITION);
-            new WorkerBenchmark(config, new WorkerBenchmark.Options(jobs, batchSizes, intraOpThreads, dicom, 64, rounds, !noJpeg2000), out).run();
-        } finally {
-            if (stack != null) {
-                stack.close();
-            }
+        try (BenchCluster cluster = BenchCluster.connect(connection, out)) {
+            new WorkerBenchmark(cluster.config(), new WorkerBenchmark.Options(jobs, batchSizes, intraOpThreads, dicom, 64, rounds,
+                    !noJpeg2000), out).run();
         }
         return 0;
     }

@@ -105,10 +105,11 @@ public final class RunService {
             throw RegistryException.forbidden("only who started run " + runId + ", an admin of project '" + run.getProjectId()
                     + "' or a system admin may cancel it");
         }
+        RunReport now = RunReport.of(run, states.of(runId).values());
         if (run.getCancelledAt() != null) {
-            return RunReport.of(run, states.of(runId).values());
+            return now;
         }
-        if (!"RUNNING".equals(RunReport.of(run, states.of(runId).values()).state())) {
+        if (!"RUNNING".equals(now.state())) {
             throw RegistryException.conflict("run " + runId + " has finished; there is nothing to cancel");
         }
         ModelRun cancelled = ModelRun.newBuilder(run).setCancelledBy(caller.name()).setCancelledAt(clock.instant()).build();
