@@ -1,6 +1,7 @@
 package io.radflow.launcher;
 
 import io.radflow.common.cli.CommandErrors;
+import io.radflow.common.lifecycle.ShutdownSignals;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 
@@ -16,7 +17,9 @@ public final class Main {
     public static void main(String[] args) {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        // After Ctrl-C or SIGTERM, 128 + the signal, as the JVM's own handling would give.
+        System.exit(ShutdownSignals.exitStatus(code));
     }
 
     static CommandLine commandLine() {

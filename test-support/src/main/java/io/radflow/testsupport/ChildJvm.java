@@ -82,7 +82,8 @@ public final class ChildJvm implements AutoCloseable {
 
     /** SIGTERM, then waits; true when it stopped within the minute. */
     public boolean stop() throws InterruptedException {
-        process.destroy();
+        // Through the handle: Process.destroy() would also close our end of its output, losing what it prints while it stops.
+        process.toHandle().destroy();
         return process.waitFor(60, TimeUnit.SECONDS);
     }
 

@@ -1,8 +1,13 @@
 package io.radflow.common.lifecycle;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
-/** Blocks a command-line front end until Ctrl-C or SIGTERM, then lets it shut down in order. */
+/**
+ * Blocks a command-line front end until Ctrl-C or SIGTERM, then lets it shut down in order: the
+ * signals are handled by {@link ShutdownSignals}, which lets the JVM exit once the front end says
+ * {@link #closed()}; a hook covers the other ways out (another signal, {@code System.exit}).
+ */
 public final class ShutdownLatch {
 
     private final CountDownLatch latch = new CountDownLatch(1);
@@ -13,11 +18,12 @@ public final class ShutdownLatch {
             latch.countDown();
             try {
                 // Keep the JVM alive until the front end has closed its services.
-                closed.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                closed.await(ShutdownSignals.CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "radflow-shutdown"));
+        ShutdownSignals.register(this);
     }
 
     public void await() throws InterruptedException {
@@ -44,9 +50,14 @@ public final class ShutdownLatch {
     /** Signals that everything is closed; the JVM may exit. */
     public void closed() {
         closed.countDown();
+        ShutdownSignals.unregister(this);
     }
 
     public void trigger() {
         latch.countDown();
+    }
+
+    boolean awaitClosed(long timeout, TimeUnit unit) throws InterruptedException {
+        return closed.await(timeout, unit);
     }
 }
