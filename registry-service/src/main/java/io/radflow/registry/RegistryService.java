@@ -19,6 +19,7 @@ import io.radflow.registry.auth.ApiKeyService;
 import io.radflow.registry.auth.Secrets;
 import io.radflow.registry.clone.CloneCodeService;
 import io.radflow.registry.commands.CommandGateway;
+import io.radflow.registry.commands.DefaultProjects;
 import io.radflow.registry.commands.ModelService;
 import io.radflow.registry.commands.ProjectService;
 import io.radflow.registry.commands.TopicWriter;
@@ -130,8 +131,8 @@ public final class RegistryService implements ManagedService {
 
             Clock clock = Clock.systemUTC();
             Duration timeout = config.get(RegistryConfig.WRITE_TIMEOUT);
-            ModelService models = new ModelService(view, gateway, clock, timeout, metrics);
             ProjectService projects = new ProjectService(view, gateway, clock, timeout, config.get(RegistryConfig.SITE_ID), metrics);
+            ModelService models = new ModelService(view, gateway, clock, timeout, metrics, new DefaultProjects(view, projects));
             ApiKeyService keys = new ApiKeyService(view, writer, clock, timeout, adminKey, config.get(RegistryConfig.ADMIN_USER));
             CloneCodeService cloneCodes = new CloneCodeService(view, models, projects, writer, clock, timeout);
             RunPublisher runPublisher = new RunPublisher(config, serdes);

@@ -246,18 +246,18 @@ class RegistryApiIT {
         for (int i = 0; i < 12; i++) {
             created(admin.put(String.format(Locale.ROOT, "/ml-models/m%02d?project=%s&lib=http", i, listProject), null));
         }
-        JsonNode page1 = ok(admin.get("/ml-models?project=" + listProject));
+        JsonNode page1 = ok(admin.get("/ml-models?view=full&project=" + listProject));
         assertThat(page1.get("items")).hasSize(10);
         assertThat(page1.get("total").asInt()).isEqualTo(12);
         assertThat(page1.get("pages").asInt()).isEqualTo(2);
         assertThat(page1.at("/items/0/name").asText()).isEqualTo("m00");
-        JsonNode page2 = ok(admin.get("/ml-models?page=2&project=" + listProject));
+        JsonNode page2 = ok(admin.get("/ml-models?view=full&page=2&project=" + listProject));
         assertThat(page2.get("items")).extracting(n -> n.get("name").asText()).containsExactly("m10", "m11");
-        assertThat(ok(admin.get("/ml-models?limit=5&page=3&project=" + listProject)).get("items")).hasSize(2);
+        assertThat(ok(admin.get("/ml-models?view=full&limit=5&page=3&project=" + listProject)).get("items")).hasSize(2);
 
         ok(admin.delete("/ml-models/m00?project=" + listProject));
-        assertThat(ok(admin.get("/ml-models?project=" + listProject)).get("total").asInt()).isEqualTo(11);
-        JsonNode deleted = ok(admin.get("/ml-models?deleted=true&project=" + listProject));
+        assertThat(ok(admin.get("/ml-models?view=full&project=" + listProject)).get("total").asInt()).isEqualTo(11);
+        JsonNode deleted = ok(admin.get("/ml-models?view=full&deleted=true&project=" + listProject));
         assertThat(deleted.get("items")).extracting(n -> n.get("name").asText()).containsExactly("m00");
         assertThat(deleted.at("/items/0/deletedAt").isNull()).isFalse();
 
@@ -267,9 +267,9 @@ class RegistryApiIT {
                 .setState(JobState.SUCCEEDED).setModelId(m01).setModelVersion(1).setScope(Scope.INSTANCE)
                 .setJobCreatedAt(Instant.now()).setUpdatedAt(Instant.now()).build());
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(ok(admin.get("/ml-models?used=true&project=" + listProject)).get("items"))
+                assertThat(ok(admin.get("/ml-models?view=full&used=true&project=" + listProject)).get("items"))
                         .extracting(n -> n.get("name").asText()).containsExactly("m01"));
-        assertThat(ok(admin.get("/ml-models?used=false&project=" + listProject)).get("total").asInt()).isEqualTo(10);
+        assertThat(ok(admin.get("/ml-models?view=full&used=false&project=" + listProject)).get("total").asInt()).isEqualTo(10);
         assertThat(ok(admin.get("/ml-models/m01?project=" + listProject)).get("lastUsedAt").isNull()).isFalse();
     }
 
@@ -316,7 +316,7 @@ class RegistryApiIT {
     }
 
     @Test
-    void shouldCloneVersionsIntoAnotherProjectAndFreezeCloneable() {
+    void shouldCloneVersionsIntoAnotherProjectAndFixCloneableOnTheCopy() {
         JsonNode source = created(alice.put(q("cloned") + "&lib=http", Map.of("cloneable", "across-sites", "description", "shared")));
         for (int i = 0; i < 2; i++) {
             created(alice.post(q("cloned").replace("?", "/versions?"), Map.of("scope", "series",
@@ -337,12 +337,17 @@ class RegistryApiIT {
         assertThat(copy.at("/versions/0/clonedFrom").asText()).isEqualTo(source.get("id").asText() + ":2");
         assertThat(copy.at("/versions/0/httpEndpoint/url").asText()).isEqualTo("http://models:9001");
 
+        // MD.ai: the setting is fixed on the model that holds cloned versions (the copy), not on the source.
+        assertThat(copy.get("cloneable").asText()).as("the copy is cloneable as its source").isEqualTo("across-sites");
+        assertThat(copy.get("cloneableFrozen").asBoolean()).isTrue();
+        Response unfreeze = alice.put("/ml-models/cloned-copy?project=" + otherProject, Map.of("cloneable", "none"));
+        assertThat(unfreeze.status()).as(unfreeze.toString()).isEqualTo(409);
+        assertThat(unfreeze.errorMessage()).contains("cloned from another model").contains(source.get("id").asText() + ":2");
         JsonNode after = ok(alice.get(q("cloned")));
-        assertThat(after.get("cloneableFrozen").asBoolean()).isTrue();
-        assertThat(after.at("/versions/1/cloned").asBoolean()).isTrue();
-        Response unfreeze = alice.put(q("cloned"), Map.of("cloneable", "none"));
-        assertThat(unfreeze.status()).isEqualTo(409);
-        assertThat(unfreeze.errorMessage()).contains("frozen");
+        assertThat(after.get("cloneableFrozen").asBoolean()).isFalse();
+        assertThat(after.at("/versions/1/cloned").asBoolean()).as("the source records that the version was cloned").isTrue();
+        assertThat(ok(alice.put(q("cloned"), Map.of("cloneable", "site-only"))).get("cloneable").asText()).isEqualTo("site-only");
+        assertThat(ok(alice.put(q("cloned"), Map.of("cloneable", "across-sites"))).get("cloneable").asText()).isEqualTo("across-sites");
 
         String id = listed.get(0).get("id").asText();
         assertThat(ok(alice.delete(q("cloned").replace("?", "/clone-codes/" + id + "?"))).get("revokedAt").isNull()).isFalse();

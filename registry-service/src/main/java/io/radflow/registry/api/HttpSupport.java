@@ -33,7 +33,11 @@ public final class HttpSupport {
     }
 
     public static Boolean boolParam(Context ctx, String name) {
-        String v = ctx.queryParam(name);
+        return bool(name, ctx.queryParam(name));
+    }
+
+    /** A boolean parameter's text (true/false, 1/0, yes/no); null or blank is null. */
+    static Boolean bool(String name, String v) {
         if (v == null || v.isBlank()) {
             return null;
         }
@@ -45,7 +49,11 @@ public final class HttpSupport {
     }
 
     public static int intParam(Context ctx, String name, int fallback, int min, int max) {
-        String v = ctx.queryParam(name);
+        return integer(name, ctx.queryParam(name), fallback, min, max);
+    }
+
+    /** An integer parameter's text, bounded; null or blank is {@code fallback}. */
+    static int integer(String name, String v, int fallback, int min, int max) {
         if (v == null || v.isBlank()) {
             return fallback;
         }

@@ -35,16 +35,20 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * {@code /ml-models}: Neurodeploy's models API (list, create-or-update by name, get, delete with
- * archive or purge), MD.ai-style settings, versions with artifact upload, export, clone codes.
- * Every model route takes {@code ?project=} to pick among same-named models of several projects.
+ * archive or purge, restore), MD.ai-style settings, versions with artifact upload, export, clone
+ * codes. Every model route takes {@code ?project=} to pick among same-named models of several
+ * projects; without it a name means the caller's model in their default project first.
  */
 final class ModelRoutes {
 
     static final int DEFAULT_PAGE_SIZE = 10;
     static final int MAX_PAGE_SIZE = 100;
+    static final String NEURODEPLOY_VIEW = "neurodeploy";
+    static final String FULL_VIEW = "full";
 
     private final HttpSupport http;
     private final ObjectMapper json;
@@ -71,6 +75,7 @@ final class ModelRoutes {
         routes.get("/ml-models/{name}", this::get);
         routes.put("/ml-models/{name}", this::put);
         routes.delete("/ml-models/{name}", this::delete);
+        routes.post("/ml-models/{name}/restore", this::restore);
         routes.get("/ml-models/{name}/versions", this::listVersions);
         routes.post("/ml-models/{name}/versions", this::addVersion);
         routes.get("/ml-models/{name}/versions/{version}", this::getVersion);
@@ -82,20 +87,53 @@ final class ModelRoutes {
     }
 
     private void list(Context ctx) {
-        Caller caller = http.caller(ctx);
-        int page = HttpSupport.intParam(ctx, "page", 1, 1, Integer.MAX_VALUE);
-        int limit = HttpSupport.intParam(ctx, "limit", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
-        Boolean deleted = HttpSupport.boolParam(ctx, "deleted");
-        ModelFilter filter = new ModelFilter(deleted != null && deleted, HttpSupport.boolParam(ctx, "used"), ctx.queryParam("project"));
-        List<ModelSettings> all = models.list(caller, filter);
-        int from = (int) Math.min((long) (page - 1) * limit, all.size());
-        List<Representations.ModelJson> items = all.subList(from, Math.min(from + limit, all.size())).stream()
-                .map(this::describe).toList();
-        ctx.json(new Representations.PageJson<>(items, page, limit, all.size(), (all.size() + limit - 1) / limit));
+        list(ctx, ctx::queryParam);
     }
 
-    /** POST: create only; a name already used in the project is 409. */
+    /**
+     * A page of the models the caller may read: Neurodeploy's {@code {"models": [...]}} by default,
+     * Radflow's full representation with {@code view=full}.
+     */
+    private void list(Context ctx, Function<String, String> param) {
+        Caller caller = http.caller(ctx);
+        int page = HttpSupport.integer("page", param.apply("page"), 1, 1, Integer.MAX_VALUE);
+        int limit = HttpSupport.integer("limit", param.apply("limit"), DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+        Boolean deleted = HttpSupport.bool("deleted", param.apply("deleted"));
+        ModelFilter filter = new ModelFilter(deleted != null && deleted, HttpSupport.bool("used", param.apply("used")),
+                param.apply("project"));
+        boolean full = fullView(param.apply("view"));
+        List<ModelSettings> all = models.list(caller, filter);
+        int from = (int) Math.min((long) (page - 1) * limit, all.size());
+        List<ModelSettings> chosen = all.subList(from, Math.min(from + limit, all.size()));
+        if (full) {
+            ctx.json(new Representations.PageJson<>(chosen.stream().map(this::describe).toList(), page, limit, all.size(),
+                    (all.size() + limit - 1) / limit));
+        } else {
+            ctx.json(new NeurodeployJson.Page(chosen.stream().map(m -> NeurodeployJson.model(m, models.project(m))).toList(),
+                    page, limit, all.size()));
+        }
+    }
+
+    private static boolean fullView(String view) {
+        if (view == null || view.isBlank() || view.equalsIgnoreCase(NEURODEPLOY_VIEW)) {
+            return false;
+        }
+        if (view.equalsIgnoreCase(FULL_VIEW)) {
+            return true;
+        }
+        throw RegistryException.invalid("view must be " + NEURODEPLOY_VIEW + " (the default) or " + FULL_VIEW + ", not '" + view + "'");
+    }
+
+    /**
+     * POST: create only; a name already used in the project is 409. A form-encoded body is
+     * Neurodeploy's documented list request ({@code curl .../ml-models -d limit=10} posts its filters
+     * as a form): it lists, as GET does.
+     */
     private void create(Context ctx) {
+        if (isForm(ctx)) {
+            list(ctx, name -> ctx.formParam(name) != null ? ctx.formParam(name) : ctx.queryParam(name));
+            return;
+        }
         Caller caller = http.caller(ctx);
         JsonBody body = JsonBody.parse(json, ctx.body()).allow(Requests.MODEL_CREATE_FIELDS);
         String name = body.string("name");
@@ -277,6 +315,16 @@ final class ModelRoutes {
         JsonBody body = JsonBody.parse(json, ctx.body()).allow(java.util.Set.of("code", "project", "name"));
         ModelSettings created = cloneCodes.redeem(caller, body.string("code"), body.string("project"), body.string("name"));
         respond(ctx.status(201), created);
+    }
+
+    private static boolean isForm(Context ctx) {
+        String type = ctx.contentType();
+        return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    /** Undoes DELETE without purge: the archived model is active again (auto-run stays off). */
+    private void restore(Context ctx) {
+        respond(ctx, models.restore(http.caller(ctx), find(ctx)));
     }
 
     private ModelSettings find(Context ctx) {

@@ -3,6 +3,7 @@ package io.radflow.registry.api;
 import io.radflow.registry.auth.AccessPolicy;
 import io.radflow.registry.clone.CloneCodeService;
 import io.radflow.registry.commands.Enums;
+import io.radflow.registry.commands.ModelChanges;
 import io.radflow.schemas.avro.ApiKey;
 import io.radflow.schemas.avro.CloneCode;
 import io.radflow.schemas.avro.CodedConcept;
@@ -97,7 +98,7 @@ final class Representations {
         return new ModelJson(m.getModelId(), m.getName(), m.getProjectId(), m.getOwnerId(), m.getDescription(),
                 Enums.text(m.getLibrary()), Enums.text(m.getFileType()), Enums.text(m.getVisibility()),
                 AccessPolicy.isPublic(m, project), m.getAutoRun(), m.getExportable(), Enums.text(m.getExportAudience()),
-                Enums.text(m.getCloneable()), m.getVersions().stream().anyMatch(ModelVersion::getCloned), m.getActiveVersion(),
+                Enums.text(m.getCloneable()), ModelChanges.versionClonedFromAnother(m).isPresent(), m.getActiveVersion(),
                 m.getVersions().stream().map(Representations::version).toList(), time(m.getCreatedAt()),
                 time(m.getUpdatedAt()), time(m.getLastUsedAt()), time(m.getArchivedAt()), m.getRevision());
     }

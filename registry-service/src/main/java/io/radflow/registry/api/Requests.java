@@ -261,9 +261,15 @@ final class Requests {
         return new ProjectMember(userId, role == null ? ProjectRole.MEMBER : role);
     }
 
-    /** "1,2,3" (query parameter) to version numbers. */
+    /**
+     * "1,2,3" (query parameter) to version numbers; absent is null (every version), present and
+     * empty is no version (MD.ai exports the model card alone when no version is selected).
+     */
     static List<Integer> versionList(String text) {
-        if (text == null || text.isBlank()) {
+        if (text == null) {
+            return null;
+        }
+        if (text.isBlank()) {
             return List.of();
         }
         List<Integer> out = new ArrayList<>();

@@ -22,7 +22,12 @@ import java.util.Optional;
  *   <li>manage (settings, versions, delete, clone codes): the owner, project admins, system admins;</li>
  *   <li>export: only when the model is exportable and its project allows export, then the owner
  *       (and system admins), or also project members when the model's export audience is PROJECT;</li>
- *   <li>clone codes: managers, only when the model is cloneable.</li>
+ *   <li>clone codes (MD.ai's rule): whoever may read a cloneable model and has an API key, so any
+ *       member of its project, and anyone for a public model; listing and revoking codes: the
+ *       model's managers, and each code's creator for that code;</li>
+ *   <li>the project's export switch: project admins both ways; owners of a model in the project
+ *       may switch export off (MD.ai: "model owners and project admins can disable export"), not
+ *       back on, so one owner cannot undo another's or an admin's decision.</li>
  * </ul>
  */
 public final class AccessPolicy {
@@ -100,11 +105,59 @@ public final class AccessPolicy {
         }
     }
 
+    /**
+     * Creating a clone code: a model is cloneable by whoever can see it (private models are seen
+     * only by their project's members, owner and system admins), provided its owner made it cloneable.
+     */
     public static void requireCloneCode(Caller caller, ModelSettings model, ProjectSettings project) {
-        requireManage(caller, model, project);
+        requireRead(caller, model, project);
+        caller.requireUser();
         if (model.getCloneable() == Cloneability.NONE) {
             throw RegistryException.forbidden("model '" + model.getName() + "' is not cloneable");
         }
+    }
+
+    /** Listing a model's clone codes: its managers see them all, others only the ones they created. */
+    public static boolean seesAllCloneCodes(Caller caller, ModelSettings model, ProjectSettings project) {
+        requireRead(caller, model, project);
+        caller.requireUser();
+        return canManage(caller, model, project);
+    }
+
+    /** Revoking a clone code: the model's managers, or whoever created that code. */
+    public static void requireRevokeCloneCode(Caller caller, ModelSettings model, ProjectSettings project, String createdBy) {
+        requireRead(caller, model, project);
+        caller.requireUser();
+        if (!canManage(caller, model, project) && !caller.is(createdBy)) {
+            throw RegistryException.forbidden("only whoever created this clone code, the owner of model '" + model.getName()
+                    + "' or an admin of project '" + model.getProjectId() + "' may revoke it");
+        }
+    }
+
+    /**
+     * Changing a project's export switch. Admins may do anything {@link #requireManageProject} allows;
+     * a member who owns one of the project's models may only switch export off.
+     *
+     * @param ownsModel whether the caller owns a model of this project
+     */
+    public static void requireExportSwitch(Caller caller, ProjectSettings project, boolean disable, boolean ownsModel) {
+        requireReadProject(caller, project);
+        caller.requireUser();
+        if (isProjectAdmin(caller, project)) {
+            return;
+        }
+        if (!ownsModel) {
+            throw RegistryException.forbidden("only admins of project '" + project.getProjectId()
+                    + "' and owners of its models may disable model export");
+        }
+        if (!disable) {
+            throw RegistryException.forbidden("model owners may disable export for project '" + project.getProjectId()
+                    + "'; only its admins may allow export again");
+        }
+    }
+
+    public static boolean isProjectAdmin(Caller caller, ProjectSettings project) {
+        return caller.systemAdmin() || role(project, caller).filter(r -> r == ProjectRole.ADMIN).isPresent();
     }
 
     public static boolean canReadProject(Caller caller, ProjectSettings project) {

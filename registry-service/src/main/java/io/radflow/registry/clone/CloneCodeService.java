@@ -23,10 +23,11 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Clone codes: a model's managers make one for chosen versions; a member of another project
- * redeems it, which copies those versions into a new model of that project and marks them cloned
- * in the source (freezing its cloneable setting). Site-only models refuse codes redeemed from
- * another site. The code is shown once; the topic keeps its SHA-256.
+ * Clone codes: whoever may see a cloneable model makes one for chosen versions; a member of
+ * another project redeems it, which copies those versions into a new model of that project (whose
+ * cloneable setting is then fixed, see {@link ModelChanges#cloneInto}) and marks them cloned in the
+ * source. Site-only models refuse codes redeemed from another site. The code is shown once; the
+ * topic keeps its SHA-256.
  */
 public final class CloneCodeService {
 
@@ -82,15 +83,17 @@ public final class CloneCodeService {
         return new Created(record, code);
     }
 
+    /** The model's codes for its managers; the caller's own codes for anyone else. */
     public List<CloneCode> list(Caller caller, ModelSettings model) {
-        AccessPolicy.requireManage(caller, model, models.project(model));
-        return codesOf(model.getModelId());
+        boolean all = AccessPolicy.seesAllCloneCodes(caller, model, models.project(model));
+        return codesOf(model.getModelId()).stream().filter(c -> all || caller.is(c.getCreatedBy())).toList();
     }
 
     public CloneCode revoke(Caller caller, ModelSettings model, String id) {
-        AccessPolicy.requireManage(caller, model, models.project(model));
+        AccessPolicy.requireRead(caller, model, models.project(model));
         CloneCode code = codesOf(model.getModelId()).stream().filter(c -> id(c).equals(id)).findFirst()
                 .orElseThrow(() -> RegistryException.notFound("model '" + model.getName() + "' has no clone code " + id));
+        AccessPolicy.requireRevokeCloneCode(caller, model, models.project(model), code.getCreatedBy());
         if (code.getRevokedAt() != null) {
             return code;
         }

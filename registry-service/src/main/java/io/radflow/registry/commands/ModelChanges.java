@@ -1,7 +1,6 @@
 package io.radflow.registry.commands;
 
 import io.radflow.registry.RegistryException;
-import io.radflow.schemas.avro.Cloneability;
 import io.radflow.schemas.avro.Device;
 import io.radflow.schemas.avro.ExportAudience;
 import io.radflow.schemas.avro.ModelFileType;
@@ -65,9 +64,12 @@ public final class ModelChanges {
         Optional.ofNullable(change.exportable()).ifPresent(next::setExportable);
         Optional.ofNullable(change.exportAudience()).ifPresent(next::setExportAudience);
         if (change.cloneable() != null && change.cloneable() != current.getCloneable()) {
-            clonedVersion(current).ifPresent(v -> {
-                throw RegistryException.alreadyExists("cloneable is frozen: version " + v.getVersion() + " of model '"
-                        + current.getName() + "' has been cloned");
+            // MD.ai's rule: fixed on the model that holds copies, so a copy cannot widen where the
+            // versions it received may go (a site-only model's copy stays site-only).
+            versionClonedFromAnother(current).ifPresent(v -> {
+                throw RegistryException.alreadyExists("cloneable is fixed: version " + v.getVersion() + " of model '"
+                        + current.getName() + "' was cloned from another model (" + v.getClonedFrom()
+                        + "), so it stays " + Enums.text(current.getCloneable()));
             });
             next.setCloneable(change.cloneable());
         }
@@ -127,6 +129,17 @@ public final class ModelChanges {
         }
     }
 
+    /**
+     * Undoes an archive: the model is active again with its versions and settings, except auto-run,
+     * which the archive switched off and which stays off until someone switches it on again.
+     */
+    public static ModelSettings restore(ModelSettings current, Instant now) {
+        if (current.getArchivedAt() == null) {
+            return current;
+        }
+        return ModelSettings.newBuilder(current).setArchivedAt(null).setUpdatedAt(now).build();
+    }
+
     public static ModelSettings archive(ModelSettings current, Instant now) {
         if (current.getArchivedAt() != null) {
             return current;
@@ -134,7 +147,10 @@ public final class ModelChanges {
         return ModelSettings.newBuilder(current).setArchivedAt(now).setAutoRun(false).setUpdatedAt(now).build();
     }
 
-    /** Marks versions as cloned, which freezes the model's cloneable setting. */
+    /**
+     * Records that versions were cloned (shown as {@code cloned} on the source's versions). It fixes
+     * nothing on the source: the cloneable setting is fixed on the copy.
+     */
     public static ModelSettings markCloned(ModelSettings current, List<Integer> versions) {
         List<ModelVersion> next = current.getVersions().stream()
                 .map(v -> versions.contains(v.getVersion()) && !v.getCloned() ? ModelVersion.newBuilder(v).setCloned(true).build() : v)
@@ -144,7 +160,9 @@ public final class ModelChanges {
 
     /**
      * A copy of chosen versions as a new model of another project, owned by the redeemer. The copy
-     * starts private, not auto-run, not exportable and not cloneable: the target project decides.
+     * starts private, not auto-run and not exportable (the target project decides), and cloneable as
+     * its source was when the code was redeemed, for good: a setting is fixed once a model holds
+     * versions cloned from another, so what a site-only model shares stays in its site.
      */
     public static ModelSettings cloneInto(ModelSettings source, List<Integer> versions, String modelId, String projectId,
                                           String ownerId, String name, Instant now) {
@@ -158,7 +176,7 @@ public final class ModelChanges {
         return ModelSettings.newBuilder().setModelId(modelId).setProjectId(projectId).setOwnerId(ownerId)
                 .setName(Names.modelName(name)).setDescription(source.getDescription()).setLibrary(source.getLibrary())
                 .setFileType(source.getFileType()).setVisibility(Visibility.PRIVATE).setAutoRun(false).setExportable(false)
-                .setExportAudience(ExportAudience.OWNER).setCloneable(Cloneability.NONE).setVersions(copies)
+                .setExportAudience(ExportAudience.OWNER).setCloneable(source.getCloneable()).setVersions(copies)
                 .setCreatedAt(now).setUpdatedAt(now).setRevision(0).build();
     }
 
@@ -166,13 +184,14 @@ public final class ModelChanges {
         return model.getVersions().stream().filter(v -> v.getVersion() == number).findFirst();
     }
 
-    private static Optional<ModelVersion> clonedVersion(ModelSettings model) {
-        return model.getVersions().stream().filter(ModelVersion::getCloned).findFirst();
+    /** A version this model received from another model by a clone code; while it has one, cloneable is fixed. */
+    public static Optional<ModelVersion> versionClonedFromAnother(ModelSettings model) {
+        return model.getVersions().stream().filter(v -> v.getClonedFrom() != null).findFirst();
     }
 
     private static void requireActive(ModelSettings current) {
         if (current.getArchivedAt() != null) {
-            throw RegistryException.alreadyExists("model '" + current.getName() + "' is deleted (archived); purge it to reuse the name");
+            throw RegistryException.alreadyExists("model '" + current.getName() + "' is deleted (archived); restore it (POST .../restore) or purge it to reuse the name");
         }
     }
 

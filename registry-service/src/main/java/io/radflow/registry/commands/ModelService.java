@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,9 +37,12 @@ public final class ModelService {
     private final Clock clock;
     private final Duration timeout;
     private final CompareAndSet<ModelSettings> writes;
+    private final DefaultProjects defaultProjects;
 
-    public ModelService(RegistryView view, CommandGateway gateway, Clock clock, Duration timeout, RegistryMetrics metrics) {
+    public ModelService(RegistryView view, CommandGateway gateway, Clock clock, Duration timeout, RegistryMetrics metrics,
+                        DefaultProjects defaultProjects) {
         this.view = view;
+        this.defaultProjects = defaultProjects;
         this.gateway = gateway;
         this.clock = clock;
         this.timeout = timeout;
@@ -54,12 +58,20 @@ public final class ModelService {
     public record Upserted(ModelSettings model, boolean created) {
     }
 
-    /** The model named {@code name} that the caller may read; {@code projectId} null searches every project. */
+    /**
+     * The model named {@code name} that the caller may read; {@code projectId} null looks in the
+     * caller's default project first (Neurodeploy clients name models without a project), then
+     * searches every project.
+     */
     public ModelSettings find(Caller caller, String name, String projectId) {
         if (projectId != null) {
             ModelSettings model = view.model(projectId, name).orElseThrow(() -> AccessPolicy.modelNotFound(name));
             AccessPolicy.requireRead(caller, model, project(model));
             return model;
+        }
+        Optional<ModelSettings> own = inDefaultProject(caller, name);
+        if (own.isPresent()) {
+            return own.get();
         }
         List<ModelSettings> visible = view.models().stream().filter(m -> m.getName().equals(name))
                 .filter(m -> AccessPolicy.canRead(caller, m, project(m))).toList();
@@ -86,28 +98,59 @@ public final class ModelService {
                 .toList();
     }
 
-    /** Neurodeploy's PUT: update the model if it exists, else create it in {@code projectId}. */
+    /**
+     * Neurodeploy's PUT: update the model if it exists, else create it in {@code projectId}. Without a
+     * project it works on the caller's own models: the one in their default project, else the single
+     * one they manage elsewhere; with none, it creates the model in their default project (made now
+     * if needed), as Neurodeploy creates a model for its user.
+     */
     public Upserted upsert(Caller caller, String name, String projectId, ModelSettingsChange change, OptionalLong ifMatch) {
         Names.modelName(name);
         ModelSettings existing;
-        try {
-            existing = find(caller, name, projectId);
-        } catch (RegistryException e) {
-            if (e.reason() != Reason.NOT_FOUND) {
-                throw e;
+        if (projectId == null) {
+            existing = ownModel(caller, name).orElse(null);
+            if (existing == null) {
+                projectId = defaultProjects.ensure(caller).getProjectId();
             }
-            existing = null;
+        } else {
+            try {
+                existing = find(caller, name, projectId);
+            } catch (RegistryException e) {
+                if (e.reason() != Reason.NOT_FOUND) {
+                    throw e;
+                }
+                existing = null;
+            }
         }
         if (existing == null) {
-            if (projectId == null) {
-                throw RegistryException.invalid("no model '" + name + "' visible to you; to create it, name its project with ?project=");
-            }
             if (ifMatch.isPresent()) {
                 throw new RegistryException(Reason.PRECONDITION_FAILED, "If-Match given but model '" + name + "' does not exist");
             }
             return new Upserted(create(caller, projectId, name, change), true);
         }
         return new Upserted(update(caller, existing, ifMatch, current -> ModelChanges.apply(current, change, clock.instant())), false);
+    }
+
+    private Optional<ModelSettings> inDefaultProject(Caller caller, String name) {
+        if (caller.anonymous()) {
+            return Optional.empty();
+        }
+        return view.model(DefaultProjects.idFor(caller.userId()), name).filter(m -> AccessPolicy.canRead(caller, m, project(m)));
+    }
+
+    /** The caller's model named {@code name}: in their default project, else the single one they may manage. */
+    private Optional<ModelSettings> ownModel(Caller caller, String name) {
+        Optional<ModelSettings> own = inDefaultProject(caller, name);
+        if (own.isPresent() || caller.anonymous()) {
+            return own;
+        }
+        List<ModelSettings> managed = view.models().stream().filter(m -> m.getName().equals(name))
+                .filter(m -> AccessPolicy.canManage(caller, m, project(m))).toList();
+        if (managed.size() > 1) {
+            throw RegistryException.invalid("you manage several models named '" + name + "' (projects "
+                    + managed.stream().map(ModelSettings::getProjectId).sorted().toList() + "); add ?project=");
+        }
+        return managed.stream().findFirst();
     }
 
     /** Creates a model; a name already used in the project (archived models included) is 409. */
@@ -169,6 +212,11 @@ public final class ModelService {
     /** DELETE: archives (auto-run stops; the name stays taken until purge). */
     public ModelSettings archive(Caller caller, ModelSettings model) {
         return update(caller, model, OptionalLong.empty(), current -> ModelChanges.archive(current, clock.instant()));
+    }
+
+    /** Restores an archived model (auto-run stays off); restoring an active model changes nothing. */
+    public ModelSettings restore(Caller caller, ModelSettings model) {
+        return update(caller, model, OptionalLong.empty(), current -> ModelChanges.restore(current, clock.instant()));
     }
 
     /** DELETE ?purge=true: archives first (consumers see the archive event), then writes the tombstone. */

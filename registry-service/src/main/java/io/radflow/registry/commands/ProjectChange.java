@@ -11,4 +11,10 @@ import java.util.List;
  */
 public record ProjectChange(String name, String siteId, Visibility visibility, Boolean exportDisabled, List<ProjectMember> members,
                             ExportDestination exportDestination) {
+
+    /** Whether the request sets the export switch and nothing else (what model owners may send). */
+    public boolean onlyExportSwitch() {
+        return exportDisabled != null && name == null && siteId == null && visibility == null && members == null
+                && exportDestination == null;
+    }
 }

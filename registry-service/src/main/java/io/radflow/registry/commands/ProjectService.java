@@ -21,7 +21,7 @@ import java.util.Set;
 
 /**
  * Projects: members and roles, visibility (models of a public project are public), export
- * switch, site. Any authenticated user may create a project in this registry's default site and
+ * switch (project admins, and model owners to switch export off), site. Any authenticated user may create a project in this registry's default site and
  * becomes its admin; only system admins place projects in other sites or move them.
  */
 public final class ProjectService {
@@ -44,6 +44,10 @@ public final class ProjectService {
     public ProjectSettings create(Caller caller, String projectId, ProjectChange change) {
         String creator = caller.requireUser();
         Names.projectId(projectId);
+        if (DefaultProjects.reservedForAnother(projectId, caller)) {
+            throw RegistryException.invalid("project ids starting with '" + DefaultProjects.PREFIX
+                    + "' are reserved for users' default projects; choose another id");
+        }
         String site = change.siteId() != null ? Names.siteId(change.siteId()) : defaultSite;
         if (!site.equals(defaultSite) && !caller.systemAdmin()) {
             throw RegistryException.forbidden("only system admins create projects in another site than '" + defaultSite + "'");
@@ -80,7 +84,11 @@ public final class ProjectService {
     public ProjectSettings update(Caller caller, String projectId, ProjectChange change) {
         get(caller, projectId);
         return writes.update(projectId, OptionalLong.empty(), current -> {
-            AccessPolicy.requireManageProject(caller, current);
+            if (change.onlyExportSwitch() && !AccessPolicy.isProjectAdmin(caller, current)) {
+                AccessPolicy.requireExportSwitch(caller, current, change.exportDisabled(), ownsModelIn(caller, projectId));
+            } else {
+                AccessPolicy.requireManageProject(caller, current);
+            }
             ProjectSettings.Builder next = ProjectSettings.newBuilder(current);
             Optional.ofNullable(change.name()).ifPresent(next::setName);
             Optional.ofNullable(change.visibility()).ifPresent(next::setVisibility);
@@ -96,6 +104,12 @@ public final class ProjectService {
             ProjectSettings built = next.build();
             return built.equals(current) ? current : ProjectSettings.newBuilder(built).setUpdatedAt(clock.instant()).build();
         }, caller.name());
+    }
+
+    /** Owners of a project's (not deleted) models may disable its export. */
+    private boolean ownsModelIn(Caller caller, String projectId) {
+        return view.models().stream().anyMatch(m -> m.getProjectId().equals(projectId) && m.getArchivedAt() == null
+                && caller.is(m.getOwnerId()));
     }
 
     /** Adds a member or changes their role. */

@@ -26,7 +26,7 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Builds a model export: a zip with {@code manifest.json} (format, who exported what and when,
- * the model's settings and each chosen version's description) and each version's artifact under
+ * the model's settings (its card) and each chosen version's description) and each version's artifact under
  * {@code versions/<n>/<file name>}. The zip is written to a scratch file first, so every
  * artifact's SHA-256 is checked against the version before a single byte is sent.
  */
@@ -46,13 +46,13 @@ public final class ModelExporter {
     }
 
     /**
-     * @param versions empty: every version
+     * @param versions null: every version; empty: none, the manifest alone describes the model (its card)
      * @return a scratch file the caller sends and then deletes
      */
     public Path export(ModelSettings model, List<Integer> versions, String exportedBy, Instant now,
                        Function<ModelSettings, Object> describeModel, Function<ModelVersion, Object> describeVersion) {
         // A version named twice is exported once (a zip cannot hold the same entry twice).
-        List<ModelVersion> chosen = versions.isEmpty() ? model.getVersions() : versions.stream().distinct()
+        List<ModelVersion> chosen = versions == null ? model.getVersions() : versions.stream().distinct()
                 .map(v -> ModelChanges.version(model, v).orElseThrow(() -> RegistryException.invalid(
                         "model '" + model.getName() + "' has no version " + v)))
                 .toList();

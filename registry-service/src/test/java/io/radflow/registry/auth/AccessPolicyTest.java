@@ -94,8 +94,30 @@ class AccessPolicyTest {
                 Cloneability.SITE_ONLY), p)).doesNotThrowAnyException();
         assertDenied(() -> AccessPolicy.requireCloneCode(OWNER, model(Visibility.PRIVATE, false, ExportAudience.OWNER,
                 Cloneability.NONE), p), Reason.FORBIDDEN);
-        assertDenied(() -> AccessPolicy.requireCloneCode(MEMBER, model(Visibility.PRIVATE, false, ExportAudience.OWNER,
-                Cloneability.ACROSS_SITES), p), Reason.FORBIDDEN);
+        // MD.ai: any member may, for a model they can see; anyone may for a public one.
+        assertThatCode(() -> AccessPolicy.requireCloneCode(MEMBER, model(Visibility.PRIVATE, false, ExportAudience.OWNER,
+                Cloneability.ACROSS_SITES), p)).doesNotThrowAnyException();
+        assertThatCode(() -> AccessPolicy.requireCloneCode(OTHER, model(Visibility.PUBLIC, false, ExportAudience.OWNER,
+                Cloneability.ACROSS_SITES), p)).doesNotThrowAnyException();
+        assertDenied(() -> AccessPolicy.requireCloneCode(OTHER, model(Visibility.PRIVATE, false, ExportAudience.OWNER,
+                Cloneability.ACROSS_SITES), p), Reason.NOT_FOUND);
+        assertDenied(() -> AccessPolicy.requireCloneCode(Caller.ANONYMOUS, model(Visibility.PUBLIC, false, ExportAudience.OWNER,
+                Cloneability.ACROSS_SITES), p), Reason.UNAUTHENTICATED);
+        assertDenied(() -> AccessPolicy.requireCloneCode(OTHER, model(Visibility.PUBLIC, false, ExportAudience.OWNER,
+                Cloneability.NONE), p), Reason.FORBIDDEN);
+    }
+
+    @Test
+    void shouldLetModelOwnersOnlyDisableExportAndAdminsSwitchItBothWays() {
+        ProjectSettings p = project(Visibility.PRIVATE, false);
+        for (boolean disable : List.of(true, false)) {
+            assertThatCode(() -> AccessPolicy.requireExportSwitch(ADMIN_MEMBER, p, disable, false)).doesNotThrowAnyException();
+            assertThatCode(() -> AccessPolicy.requireExportSwitch(SYSADMIN, p, disable, false)).doesNotThrowAnyException();
+        }
+        assertThatCode(() -> AccessPolicy.requireExportSwitch(OWNER, p, true, true)).doesNotThrowAnyException();
+        assertDenied(() -> AccessPolicy.requireExportSwitch(OWNER, p, false, true), Reason.FORBIDDEN);
+        assertDenied(() -> AccessPolicy.requireExportSwitch(MEMBER, p, true, false), Reason.FORBIDDEN);
+        assertDenied(() -> AccessPolicy.requireExportSwitch(OTHER, p, true, true), Reason.NOT_FOUND);
     }
 
     private static void assertDenied(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, Reason reason) {

@@ -96,18 +96,39 @@ class ModelChangesTest {
     }
 
     @Test
-    void shouldFreezeCloneableOnceAVersionWasCloned() {
-        ModelSettings cloneable = ModelChanges.apply(ModelChanges.addVersion(onnxModel(), draft(), T1),
-                new ModelSettingsChange(null, null, null, null, null, null, null, Cloneability.ACROSS_SITES, false, null), T1);
-        ModelSettings cloned = ModelChanges.markCloned(cloneable, List.of(1));
-        assertThat(cloned.getVersions().get(0).getCloned()).isTrue();
-        assertThatThrownBy(() -> ModelChanges.apply(cloned,
-                new ModelSettingsChange(null, null, null, null, null, null, null, Cloneability.NONE, false, null), T1))
-                .hasMessageContaining("cloneable is frozen");
+    void shouldFixCloneableOnTheCopyAndLeaveTheSourceFree() {
+        ModelSettings source = ModelChanges.apply(ModelChanges.addVersion(onnxModel(), draft(), T1), cloneable(Cloneability.SITE_ONLY), T1);
+        ModelSettings marked = ModelChanges.markCloned(source, List.of(1));
+        assertThat(marked.getVersions().get(0).getCloned()).isTrue();
+        assertThat(ModelChanges.apply(marked, cloneable(Cloneability.NONE), T1).getCloneable())
+                .as("the source of a clone may still change").isEqualTo(Cloneability.NONE);
+
+        ModelSettings copy = ModelChanges.cloneInto(marked, List.of(1), "m-2", "p2", "bob", "copy", T1);
+        assertThat(copy.getCloneable()).as("cloneable as its source").isEqualTo(Cloneability.SITE_ONLY);
+        for (Cloneability other : List.of(Cloneability.NONE, Cloneability.ACROSS_SITES)) {
+            assertThatThrownBy(() -> ModelChanges.apply(copy, cloneable(other), T1))
+                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.reason()).isEqualTo(Reason.ALREADY_EXISTS))
+                    .hasMessageContaining("cloneable is fixed").hasMessageContaining("cloned from another model (m-1:1)")
+                    .hasMessageContaining("stays site-only");
+        }
         // Setting the same value again is not a change.
-        assertThat(ModelChanges.apply(cloned,
-                new ModelSettingsChange(null, null, null, null, null, null, null, Cloneability.ACROSS_SITES, false, null), T1))
-                .isSameAs(cloned);
+        assertThat(ModelChanges.apply(copy, cloneable(Cloneability.SITE_ONLY), T1)).isSameAs(copy);
+    }
+
+    private static ModelSettingsChange cloneable(Cloneability value) {
+        return new ModelSettingsChange(null, null, null, null, null, null, null, value, false, null);
+    }
+
+    @Test
+    void shouldRestoreAnArchivedModelWithAutoRunOff() {
+        ModelSettings on = ModelChanges.apply(onnxModel(), new ModelSettingsChange(null, null, null, null, true, null, null, null, false,
+                null), T1);
+        ModelSettings archived = ModelChanges.archive(on, T1);
+        ModelSettings restored = ModelChanges.restore(archived, T1.plusSeconds(1));
+        assertThat(restored.getArchivedAt()).isNull();
+        assertThat(restored.getAutoRun()).isFalse();
+        assertThat(restored.getUpdatedAt()).isEqualTo(T1.plusSeconds(1));
+        assertThat(ModelChanges.restore(restored, T1)).as("restoring an active model changes nothing").isSameAs(restored);
     }
 
     @Test
@@ -146,7 +167,7 @@ class ModelChangesTest {
         assertThat(clone.getVersions()).extracting(v -> v.getClonedFrom()).containsExactly("m-1:3", "m-1:1");
         assertThat(clone.getOwnerId()).isEqualTo("bob");
         assertThat(clone.getProjectId()).isEqualTo("p2");
-        assertThat(clone.getCloneable()).isEqualTo(Cloneability.NONE);
+        assertThat(clone.getCloneable()).isEqualTo(source.getCloneable());
     }
 
     @Test
