@@ -1,6 +1,7 @@
 package io.radflow.bench.worker;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.radflow.bench.Percentiles;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.io.Directories;
@@ -154,8 +155,8 @@ public final class BackfillBenchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new Phase(name, percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99), backfillDone.size(), seconds);
+        Percentiles p = Percentiles.of(latencies);
+        return new Phase(name, p.at(50), p.at(95), p.at(99), backfillDone.size(), seconds);
     }
 
     /** Run jobs finished within {@code window}, with no fresh jobs submitted. */
@@ -170,10 +171,5 @@ public final class BackfillBenchmark {
             }
         }
         return done.size();
-    }
-
-    private static double percentile(double[] sorted, double p) {
-        int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 }

@@ -52,7 +52,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * a worker's configuration, INSTANCE jobs over one stored file, and a {@code read_committed}
  * reader of predictions that starts at the end.
  */
-final class BenchJobs {
+public final class BenchJobs {
 
     private BenchJobs() {
     }
@@ -74,7 +74,7 @@ final class BenchJobs {
     }
 
     /** The bundled two-class classifier as version 1 of {@code modelId}, batched by {@code batch}. */
-    static ModelSettings model(String modelId, StoredContent artifact, int batch) {
+    public static ModelSettings model(String modelId, StoredContent artifact, int batch) {
         LabelClass normal = LabelClass.newBuilder().setClassIndex(0).setLabelId("L_0").setName("class 0").setType(LabelType.GLOBAL)
                 .setScope(Scope.INSTANCE).build();
         LabelClass other = LabelClass.newBuilder(normal).setClassIndex(1).setLabelId("L_1").setName("class 1").build();
@@ -89,7 +89,7 @@ final class BenchJobs {
     }
 
     /** A one-thread worker of its own group on this cluster, reading from these stores. */
-    static RadflowConfig workerConfig(RadflowConfig common, String group, int intraOpThreads, int maxInFlight, Path contentDir,
+    public static RadflowConfig workerConfig(RadflowConfig common, String group, int intraOpThreads, int maxInFlight, Path contentDir,
                                       Path artifactDir, Map<String, String> extra) {
         Map<String, String> values = new HashMap<>();
         values.put(CommonConfig.KAFKA_BOOTSTRAP_SERVERS.name(), common.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS));
@@ -138,7 +138,7 @@ final class BenchJobs {
     }
 
     /** Starts {@code group} at the end of these topics, so a new worker skips what earlier runs left. */
-    static void startGroupAtEnd(RadflowConfig common, String group, Topic<?, ?>... topics) throws Exception {
+    public static void startGroupAtEnd(RadflowConfig common, String group, Topic<?, ?>... topics) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", common.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS)))) {
             for (Topic<?, ?> topic : topics) {
                 GroupOffsets.startAtEnd(admin, group, topic.name());
@@ -146,7 +146,7 @@ final class BenchJobs {
         }
     }
 
-    static <V> void send(KafkaProducer<String, byte[]> producer, TopicSerdes serdes, Topic<String, V> topic, String key, V value) {
+    public static <V> void send(KafkaProducer<String, byte[]> producer, TopicSerdes serdes, Topic<String, V> topic, String key, V value) {
         producer.send(new ProducerRecord<>(topic.name(), key, serdes.valueSerializer(topic).serialize(topic.name(), value)));
     }
 }
