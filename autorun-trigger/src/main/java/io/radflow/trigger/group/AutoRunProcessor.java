@@ -72,7 +72,7 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
     };
     private long activityGranularity;
     private ProcessorContext<String, InferenceJob> context;
-    private KeyValueStore<String, InstanceRecord> instances;
+    private StudyIndex instances;
     private KeyValueStore<String, GroupState> groups;
     private DueIndex due;
     private ModelCatalog catalog;
@@ -91,9 +91,10 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
         this.context = context;
         // After a dirty close (an aborted transaction under exactly-once) Kafka Streams revives the
         // task and calls init again on this same processor, with the stores restored to the last
-        // commit: an idle group remembered from the aborted work may not be in the store any more.
+        // commit: an idle group or an instance remembered from the aborted work may not be in the store
+        // any more, so what memory holds is built again from the stores.
         idleGroups.clear();
-        this.instances = context.getStateStore(TriggerStores.INSTANCES);
+        this.instances = new StudyIndex(context.getStateStore(TriggerStores.INSTANCES), settings.instancesInMemory());
         this.groups = context.getStateStore(TriggerStores.GROUPS);
         this.due = new DueIndex(context.getStateStore(TriggerStores.DUE));
         this.catalog = new ModelCatalog(context.getStateStore(TriggerStores.MODEL_SETTINGS), settingsVersion);
@@ -129,8 +130,8 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
         long now = context.currentSystemTimeMs();
         String project = event.getProjectId();
         String study = event.getStudyInstanceUid();
-        String instanceKey = GroupKey.instanceKey(project, study, data.getSeriesInstanceUid(), data.getSopInstanceUid());
-        if (instances.get(instanceKey) != null) {
+        StudyIndex.Study studyInstances = instances.get(project, study);
+        if (studyInstances.contains(data.getSeriesInstanceUid(), data.getSopInstanceUid())) {
             metrics.upload("duplicate-instance");
             return;
         }
@@ -143,8 +144,8 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
         GroupState studyState = loadUnlessIdle(studyGroup, now);
         // Keep the details only if a series or study job may list this instance; stored before the
         // groups are updated, because completing one reads its members back.
-        instances.put(instanceKey, waitsForInstances(series, seriesState, models) || waitsForInstances(studyGroup, studyState, models)
-                ? instance : InstanceRecord.SEEN);
+        instances.add(studyInstances, waitsForInstances(series, seriesState, models) || waitsForInstances(studyGroup, studyState, models)
+                ? instance : InstanceRecord.seen(data.getSeriesInstanceUid(), data.getSopInstanceUid()));
         metrics.upload("instance");
 
         for (EligibleModel m : models) {
@@ -306,15 +307,12 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
 
     private List<InstanceRecord> members(GroupKey key) {
         List<InstanceRecord> members = new ArrayList<>();
-        try (KeyValueIterator<String, InstanceRecord> it = instances.prefixScan(key.instancePrefix(), KEYS)) {
-            while (it.hasNext()) {
-                InstanceRecord r = it.next().value;
-                if (r.full()) {
-                    members.add(r);
-                } else {
-                    // A group with models stores its instances in full from its first one on.
-                    log.error("instance of a group with models was kept without details; left out group={} ", key);
-                }
+        for (InstanceRecord r : instances.members(key.projectId(), key.studyUid(), key.seriesUid())) {
+            if (r.full()) {
+                members.add(r);
+            } else {
+                // A group with models stores its instances in full from its first one on.
+                log.error("instance of a group with models was kept without details; left out group={} ", key);
             }
         }
         return members;
@@ -406,11 +404,7 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
             groups.put(study.storeKey(), studyState);
             return;
         }
-        List<String> instanceKeys = new ArrayList<>();
-        try (KeyValueIterator<String, InstanceRecord> it = instances.prefixScan(study.instancePrefix(), KEYS)) {
-            it.forEachRemaining(kv -> instanceKeys.add(kv.key));
-        }
-        instanceKeys.forEach(instances::delete);
+        int instanceCount = instances.remove(study.projectId(), study.studyUid());
         for (KeyValue<String, GroupState> kv : studyGroups) {
             if (kv.value.dueKey != null) {
                 unschedule(kv.value.dueKey);
@@ -419,7 +413,7 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
             idleGroups.remove(kv.key);
         }
         metrics.groupsExpired(studyGroups.size());
-        log.debug("study expired studyUid={} groups={} instances={}", study.studyUid(), studyGroups.size(), instanceKeys.size());
+        log.debug("study expired studyUid={} groups={} instances={}", study.studyUid(), studyGroups.size(), instanceCount);
     }
 
     @Override
