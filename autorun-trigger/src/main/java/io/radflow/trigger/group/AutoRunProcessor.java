@@ -79,6 +79,22 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
     private String taskId;
     private long pendingGroups;
     private Cancellable punctuator;
+    /** The group keys of the last instance: uploads come in bursts per series, and reusing them skips building and hashing keys. */
+    private InstanceGroups lastGroups;
+
+    /** An instance's series and study groups, with their store keys built once. */
+    private record InstanceGroups(GroupKey series, String seriesStoreKey, GroupKey study, String studyStoreKey) {
+
+        static InstanceGroups of(String project, String studyUid, String seriesUid) {
+            GroupKey series = GroupKey.series(project, studyUid, seriesUid);
+            GroupKey study = GroupKey.study(project, studyUid);
+            return new InstanceGroups(series, series.storeKey(), study, study.storeKey());
+        }
+
+        boolean holds(String project, String studyUid, String seriesUid) {
+            return series.seriesUid().equals(seriesUid) && series.studyUid().equals(studyUid) && series.projectId().equals(project);
+        }
+    }
 
     public AutoRunProcessor(TriggerSettings settings, TriggerMetrics metrics, SettingsVersion settingsVersion) {
         this.settings = settings;
@@ -131,20 +147,26 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
         String project = event.getProjectId();
         String study = event.getStudyInstanceUid();
         StudyIndex.Study studyInstances = instances.get(project, study);
-        if (studyInstances.contains(data.getSeriesInstanceUid(), data.getSopInstanceUid())) {
+        String uid = StudyIndex.uidKey(data.getSeriesInstanceUid(), data.getSopInstanceUid());
+        if (studyInstances.contains(uid)) {
             metrics.upload("duplicate-instance");
             return;
         }
         InstanceRecord instance = InstanceRecord.of(event, data);
         InstanceFacts facts = instance.facts();
         List<EligibleModel> models = catalog.eligibleAt(project, uploadedAt);
-        GroupKey series = GroupKey.series(project, study, data.getSeriesInstanceUid());
-        GroupKey studyGroup = GroupKey.study(project, study);
-        GroupState seriesState = loadUnlessIdle(series, now);
-        GroupState studyState = loadUnlessIdle(studyGroup, now);
+        InstanceGroups keys = lastGroups;
+        if (keys == null || !keys.holds(project, study, data.getSeriesInstanceUid())) {
+            keys = InstanceGroups.of(project, study, data.getSeriesInstanceUid());
+            lastGroups = keys;
+        }
+        GroupKey series = keys.series();
+        GroupKey studyGroup = keys.study();
+        GroupState seriesState = loadUnlessIdle(series, keys.seriesStoreKey(), now);
+        GroupState studyState = loadUnlessIdle(studyGroup, keys.studyStoreKey(), now);
         // Keep the details only if a series or study job may list this instance; stored before the
         // groups are updated, because completing one reads its members back.
-        instances.add(studyInstances, waitsForInstances(series, seriesState, models) || waitsForInstances(studyGroup, studyState, models)
+        instances.add(studyInstances, uid, waitsForInstances(series, seriesState, models) || waitsForInstances(studyGroup, studyState, models)
                 ? instance : InstanceRecord.seen(data.getSeriesInstanceUid(), data.getSopInstanceUid()));
         metrics.upload("instance");
 
@@ -166,8 +188,8 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
      * The group's state, or null for an idle group (no model waits for it) whose study retention
      * clock is fresh enough: its uploads need not touch the group store at all.
      */
-    private GroupState loadUnlessIdle(GroupKey key, long now) {
-        Long idleSince = idleGroups.get(key.storeKey());
+    private GroupState loadUnlessIdle(GroupKey key, String storeKey, long now) {
+        Long idleSince = idleGroups.get(storeKey);
         if (idleSince != null && (!key.isStudy() || now - idleSince < activityGranularity)) {
             return null;
         }

@@ -34,6 +34,8 @@ public final class StudyIndex {
     private final int maxInstances;
     private final Map<String, Study> studies = new LinkedHashMap<>(256, 0.75f, true);
     private long held;
+    /** The study of the last upload: uploads come in bursts per study, and this skips building and hashing its key. */
+    private Study last;
 
     /** One study as held in memory. */
     public static final class Study {
@@ -50,7 +52,12 @@ public final class StudyIndex {
 
         /** True when the study has the instance already (a duplicate upload). */
         public boolean contains(String seriesUid, String sopUid) {
-            return seen.contains(uidKey(seriesUid, sopUid));
+            return contains(uidKey(seriesUid, sopUid));
+        }
+
+        /** @param uid the instance's {@link #uidKey} */
+        public boolean contains(String uid) {
+            return seen.contains(uid);
         }
 
         public int size() {
@@ -65,6 +72,9 @@ public final class StudyIndex {
 
     /** The study, read from the store (one prefix scan) unless held in memory. */
     public Study get(String project, String studyUid) {
+        if (last != null && last.studyUid.equals(studyUid) && last.project.equals(project)) {
+            return last;
+        }
         String key = StoreKeys.prefix(project, studyUid);
         Study study = studies.get(key);
         if (study == null) {
@@ -73,18 +83,24 @@ public final class StudyIndex {
             held += study.size();
             trim();
         }
+        last = study;
         return study;
     }
 
     /** Adds a new instance (not {@link Study#contains contained}) and stores the study's tail chunk. */
     public void add(Study study, InstanceRecord instance) {
+        add(study, uidKey(instance.seriesUid(), instance.sopUid()), instance);
+    }
+
+    /** @param uid the instance's {@link #uidKey}, when the caller has it already */
+    public void add(Study study, String uid, InstanceRecord instance) {
         byte[] entry = InstanceChunk.encode(instance);
         if (study.tail == null || !study.tail.fits(entry.length)) {
             study.tail = new InstanceChunk();
             study.tailNumber++;
         }
         study.tail.append(entry);
-        study.seen.add(uidKey(instance.seriesUid(), instance.sopUid()));
+        study.seen.add(uid);
         store.put(chunkKey(study.project, study.studyUid, study.tailNumber), study.tail);
         held++;
         trim();
@@ -107,6 +123,7 @@ public final class StudyIndex {
 
     /** Forgets the study, in memory and in the store; returns how many instances it had. */
     public int remove(String project, String studyUid) {
+        last = null;
         Study study = studies.remove(StoreKeys.prefix(project, studyUid));
         if (study != null) {
             held -= study.size();
@@ -126,6 +143,7 @@ public final class StudyIndex {
 
     /** Forgets what memory holds (the store is the truth), e.g. when the store went back to the last commit. */
     public void clear() {
+        last = null;
         studies.clear();
         held = 0;
     }
@@ -155,8 +173,12 @@ public final class StudyIndex {
     private void trim() {
         Iterator<Study> it = studies.values().iterator();
         while (held > maxInstances && studies.size() > 1) {
-            held -= it.next().size();
+            Study dropped = it.next();
+            held -= dropped.size();
             it.remove();
+            if (dropped == last) {
+                last = null;
+            }
         }
     }
 
@@ -169,7 +191,8 @@ public final class StudyIndex {
         return Integer.parseInt(chunkKey.substring(chunkKey.lastIndexOf(StoreKeys.SEPARATOR) + 1));
     }
 
-    private static String uidKey(String seriesUid, String sopUid) {
+    /** How a study knows an instance: its series and SOP instance UIDs. */
+    public static String uidKey(String seriesUid, String sopUid) {
         return seriesUid + StoreKeys.SEPARATOR + sopUid;
     }
 }
