@@ -44,6 +44,7 @@ public final class StudyIndex {
         private final Set<String> seen = new HashSet<>();
         private int tailNumber = -1;
         private InstanceChunk tail;
+        private String tailKey;
 
         private Study(String project, String studyUid) {
             this.project = project;
@@ -98,10 +99,14 @@ public final class StudyIndex {
         if (study.tail == null || !study.tail.fits(entry.length)) {
             study.tail = new InstanceChunk();
             study.tailNumber++;
+            study.tailKey = null;
+        }
+        if (study.tailKey == null) {
+            study.tailKey = chunkKey(study.project, study.studyUid, study.tailNumber);
         }
         study.tail.append(entry);
         study.seen.add(uid);
-        store.put(chunkKey(study.project, study.studyUid, study.tailNumber), study.tail);
+        store.put(study.tailKey, study.tail);
         held++;
         trim();
     }
