@@ -35,6 +35,10 @@ public final class TriggerConfig {
             Duration.ofSeconds(1), Validator.positive(),
             "How often (wall clock) the trigger looks for groups whose quiet period or retention has passed.");
 
+    public static final ConfigKey<Integer> INSTANCES_IN_MEMORY = ConfigKey.of("trigger.instances.in.memory", ConfigType.INT, 50_000,
+            Validator.atLeast(1),
+            "Instances per stream task whose UIDs the trigger keeps in memory, by study, to tell a new instance from a duplicate without reading its state; a study not held is read back from the state store on its next upload.");
+
     public static final ConfigKey<Integer> STREAM_THREADS = ConfigKey.of("trigger.stream.threads", ConfigType.INT, 1,
             Validator.atLeast(1), "Kafka Streams processing threads of this instance.");
 
@@ -49,8 +53,8 @@ public final class TriggerConfig {
     public static final String STREAMS_PREFIX = "trigger.streams.";
 
     public static final ConfigDefinition KEYS = new ConfigDefinition("autorun-trigger",
-            List.of(APPLICATION_ID, QUIET_PERIOD, GROUP_RETENTION, SETTINGS_HISTORY, PUNCTUATION_INTERVAL, STREAM_THREADS,
-                    COMMIT_INTERVAL, STATE_DIR),
+            List.of(APPLICATION_ID, QUIET_PERIOD, GROUP_RETENTION, SETTINGS_HISTORY, PUNCTUATION_INTERVAL, INSTANCES_IN_MEMORY,
+                    STREAM_THREADS, COMMIT_INTERVAL, STATE_DIR),
             List.of(STREAMS_PREFIX));
 
     /** Everything the trigger reads: the common keys and its own. */

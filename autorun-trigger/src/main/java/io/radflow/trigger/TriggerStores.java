@@ -12,8 +12,12 @@ public final class TriggerStores {
     /** Global: project id -> project name, for every project that exists. */
     public static final String PROJECTS = "trigger-projects";
 
-    /** Per task: project + study + series + SOP instance UID -> the instance as uploaded. */
-    public static final String INSTANCES = "trigger-instances";
+    /**
+     * Per task: project + study + chunk number -> a chunk of the study's instances as uploaded (see
+     * {@link io.radflow.trigger.group.StudyIndex}). Named apart from the per-instance store it replaced,
+     * whose changelog holds another format.
+     */
+    public static final String INSTANCES = "trigger-study-instances";
 
     /** Per task: series and study groups awaiting completion, or emitted and kept for late arrivals. */
     public static final String GROUPS = "trigger-groups";

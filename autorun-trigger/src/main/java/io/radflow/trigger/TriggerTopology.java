@@ -3,7 +3,7 @@ package io.radflow.trigger;
 import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.trigger.group.AutoRunProcessor;
 import io.radflow.trigger.group.GroupStateSerde;
-import io.radflow.trigger.group.InstanceRecordSerde;
+import io.radflow.trigger.group.InstanceChunkSerde;
 import io.radflow.trigger.settings.ModelHistorySerde;
 import io.radflow.trigger.settings.ModelSettingsUpdater;
 import io.radflow.trigger.settings.ProjectSettingsUpdater;
@@ -68,9 +68,9 @@ public final class TriggerTopology {
         topology.addProcessor(DECODER, () -> new UploadDecoder(topics.uploads().name(),
                 serdes.valueDeserializer(topics.uploads()), AUTO_RUN, INDEX_SINK, DLQ_SINK, metrics), UPLOADS_SOURCE);
         topology.addProcessor(AUTO_RUN, () -> new AutoRunProcessor(settings, metrics, version), DECODER);
-        // Each instance is written once: a cache would save no writes, only add work per upload.
+        // A study's uploads all rewrite its tail chunk: the cache turns a burst into one changelog record per commit.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TriggerStores.INSTANCES),
-                Serdes.String(), new InstanceRecordSerde()), AUTO_RUN);
+                Serdes.String(), new InstanceChunkSerde()).withCachingEnabled(), AUTO_RUN);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TriggerStores.GROUPS),
                 Serdes.String(), new GroupStateSerde()).withCachingEnabled(), AUTO_RUN);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TriggerStores.DUE),

@@ -53,10 +53,17 @@ final class TriggerTestDriver implements AutoCloseable {
     }
 
     TriggerTestDriver(Path stateDir, TriggerSettings settings) {
+        this(stateDir, settings, Map.of());
+    }
+
+    /** @param extraConfig more trigger configuration, e.g. {@code trigger.streams.*} settings */
+    TriggerTestDriver(Path stateDir, TriggerSettings settings, Map<String, String> extraConfig) {
         serdes = new TopicSerdes(new InMemorySchemaRegistryClient(), true);
         // The trigger's own Streams properties; the driver never connects to these addresses.
-        RadflowConfig config = RadflowConfig.load(TriggerConfig.DEFINITION, ConfigSource.of("test", Map.of(
-                "kafka.bootstrap.servers", "unused:9092", "schema.registry.url", "http://unused:8081")));
+        Map<String, String> values = new java.util.HashMap<>(extraConfig);
+        values.put("kafka.bootstrap.servers", "unused:9092");
+        values.put("schema.registry.url", "http://unused:8081");
+        RadflowConfig config = RadflowConfig.load(TriggerConfig.DEFINITION, ConfigSource.of("test", values));
         Properties props = TriggerStreamsConfig.properties(config, stateDir);
         driver = new TopologyTestDriver(TriggerTopology.build(new StreamsBuilder(new TopologyConfig(new StreamsConfig(props))), topics, settings, serdes,
                 new TriggerMetrics(meters)), props, START);

@@ -12,7 +12,7 @@ public final class StateInput {
 
     private final DataInputStream in;
 
-    StateInput(DataInputStream in) {
+    public StateInput(DataInputStream in) {
         this.in = in;
     }
 

@@ -11,7 +11,7 @@ public final class StateOutput {
 
     private final DataOutputStream out;
 
-    StateOutput(DataOutputStream out) {
+    public StateOutput(DataOutputStream out) {
         this.out = out;
     }
 

@@ -72,13 +72,29 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
     };
     private long activityGranularity;
     private ProcessorContext<String, InferenceJob> context;
-    private KeyValueStore<String, InstanceRecord> instances;
+    private StudyIndex instances;
     private KeyValueStore<String, GroupState> groups;
     private DueIndex due;
     private ModelCatalog catalog;
     private String taskId;
     private long pendingGroups;
     private Cancellable punctuator;
+    /** The group keys of the last instance: uploads come in bursts per series, and reusing them skips building and hashing keys. */
+    private InstanceGroups lastGroups;
+
+    /** An instance's series and study groups, with their store keys built once. */
+    private record InstanceGroups(GroupKey series, String seriesStoreKey, GroupKey study, String studyStoreKey) {
+
+        static InstanceGroups of(String project, String studyUid, String seriesUid) {
+            GroupKey series = GroupKey.series(project, studyUid, seriesUid);
+            GroupKey study = GroupKey.study(project, studyUid);
+            return new InstanceGroups(series, series.storeKey(), study, study.storeKey());
+        }
+
+        boolean holds(String project, String studyUid, String seriesUid) {
+            return series.seriesUid().equals(seriesUid) && series.studyUid().equals(studyUid) && series.projectId().equals(project);
+        }
+    }
 
     public AutoRunProcessor(TriggerSettings settings, TriggerMetrics metrics, SettingsVersion settingsVersion) {
         this.settings = settings;
@@ -91,9 +107,10 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
         this.context = context;
         // After a dirty close (an aborted transaction under exactly-once) Kafka Streams revives the
         // task and calls init again on this same processor, with the stores restored to the last
-        // commit: an idle group remembered from the aborted work may not be in the store any more.
+        // commit: an idle group or an instance remembered from the aborted work may not be in the store
+        // any more, so what memory holds is built again from the stores.
         idleGroups.clear();
-        this.instances = context.getStateStore(TriggerStores.INSTANCES);
+        this.instances = new StudyIndex(context.getStateStore(TriggerStores.INSTANCES), settings.instancesInMemory());
         this.groups = context.getStateStore(TriggerStores.GROUPS);
         this.due = new DueIndex(context.getStateStore(TriggerStores.DUE));
         this.catalog = new ModelCatalog(context.getStateStore(TriggerStores.MODEL_SETTINGS), settingsVersion);
@@ -129,22 +146,28 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
         long now = context.currentSystemTimeMs();
         String project = event.getProjectId();
         String study = event.getStudyInstanceUid();
-        String instanceKey = GroupKey.instanceKey(project, study, data.getSeriesInstanceUid(), data.getSopInstanceUid());
-        if (instances.get(instanceKey) != null) {
+        StudyIndex.Study studyInstances = instances.get(project, study);
+        String uid = StudyIndex.uidKey(data.getSeriesInstanceUid(), data.getSopInstanceUid());
+        if (studyInstances.contains(uid)) {
             metrics.upload("duplicate-instance");
             return;
         }
         InstanceRecord instance = InstanceRecord.of(event, data);
         InstanceFacts facts = instance.facts();
         List<EligibleModel> models = catalog.eligibleAt(project, uploadedAt);
-        GroupKey series = GroupKey.series(project, study, data.getSeriesInstanceUid());
-        GroupKey studyGroup = GroupKey.study(project, study);
-        GroupState seriesState = loadUnlessIdle(series, now);
-        GroupState studyState = loadUnlessIdle(studyGroup, now);
+        InstanceGroups keys = lastGroups;
+        if (keys == null || !keys.holds(project, study, data.getSeriesInstanceUid())) {
+            keys = InstanceGroups.of(project, study, data.getSeriesInstanceUid());
+            lastGroups = keys;
+        }
+        GroupKey series = keys.series();
+        GroupKey studyGroup = keys.study();
+        GroupState seriesState = loadUnlessIdle(series, keys.seriesStoreKey(), now);
+        GroupState studyState = loadUnlessIdle(studyGroup, keys.studyStoreKey(), now);
         // Keep the details only if a series or study job may list this instance; stored before the
         // groups are updated, because completing one reads its members back.
-        instances.put(instanceKey, waitsForInstances(series, seriesState, models) || waitsForInstances(studyGroup, studyState, models)
-                ? instance : InstanceRecord.SEEN);
+        instances.add(studyInstances, uid, waitsForInstances(series, seriesState, models) || waitsForInstances(studyGroup, studyState, models)
+                ? instance : InstanceRecord.seen(data.getSeriesInstanceUid(), data.getSopInstanceUid()));
         metrics.upload("instance");
 
         for (EligibleModel m : models) {
@@ -165,8 +188,8 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
      * The group's state, or null for an idle group (no model waits for it) whose study retention
      * clock is fresh enough: its uploads need not touch the group store at all.
      */
-    private GroupState loadUnlessIdle(GroupKey key, long now) {
-        Long idleSince = idleGroups.get(key.storeKey());
+    private GroupState loadUnlessIdle(GroupKey key, String storeKey, long now) {
+        Long idleSince = idleGroups.get(storeKey);
         if (idleSince != null && (!key.isStudy() || now - idleSince < activityGranularity)) {
             return null;
         }
@@ -306,15 +329,12 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
 
     private List<InstanceRecord> members(GroupKey key) {
         List<InstanceRecord> members = new ArrayList<>();
-        try (KeyValueIterator<String, InstanceRecord> it = instances.prefixScan(key.instancePrefix(), KEYS)) {
-            while (it.hasNext()) {
-                InstanceRecord r = it.next().value;
-                if (r.full()) {
-                    members.add(r);
-                } else {
-                    // A group with models stores its instances in full from its first one on.
-                    log.error("instance of a group with models was kept without details; left out group={} ", key);
-                }
+        for (InstanceRecord r : instances.members(key.projectId(), key.studyUid(), key.seriesUid())) {
+            if (r.full()) {
+                members.add(r);
+            } else {
+                // A group with models stores its instances in full from its first one on.
+                log.error("instance of a group with models was kept without details; left out group={} ", key);
             }
         }
         return members;
@@ -406,11 +426,7 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
             groups.put(study.storeKey(), studyState);
             return;
         }
-        List<String> instanceKeys = new ArrayList<>();
-        try (KeyValueIterator<String, InstanceRecord> it = instances.prefixScan(study.instancePrefix(), KEYS)) {
-            it.forEachRemaining(kv -> instanceKeys.add(kv.key));
-        }
-        instanceKeys.forEach(instances::delete);
+        int instanceCount = instances.remove(study.projectId(), study.studyUid());
         for (KeyValue<String, GroupState> kv : studyGroups) {
             if (kv.value.dueKey != null) {
                 unschedule(kv.value.dueKey);
@@ -419,7 +435,7 @@ public final class AutoRunProcessor implements Processor<String, DatasetUploadEv
             idleGroups.remove(kv.key);
         }
         metrics.groupsExpired(studyGroups.size());
-        log.debug("study expired studyUid={} groups={} instances={}", study.studyUid(), studyGroups.size(), instanceKeys.size());
+        log.debug("study expired studyUid={} groups={} instances={}", study.studyUid(), studyGroups.size(), instanceCount);
     }
 
     @Override

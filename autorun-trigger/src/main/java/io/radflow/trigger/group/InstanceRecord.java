@@ -25,9 +25,14 @@ public record InstanceRecord(boolean full, String datasetId, String seriesUid, S
     /** Longest attribute text kept; DICOM allows 64 characters, events may carry anything. */
     static final int MAX_ATTRIBUTE_LENGTH = 1024;
 
-    /** Stands for every instance kept only as seen. */
+    /** Stands for every instance kept only as seen, where the UIDs are known from elsewhere (a store key). */
     public static final InstanceRecord SEEN = new InstanceRecord(false, null, null, null, null, 0, null, null, 0, null, 0,
             null, null, null, null, null);
+
+    /** An instance kept only as seen: its UIDs, which is all duplicate detection needs. */
+    public static InstanceRecord seen(String seriesUid, String sopUid) {
+        return new InstanceRecord(false, null, seriesUid, sopUid, null, 0, null, null, 0, null, 0, null, null, null, null, null);
+    }
 
     public static InstanceRecord of(DatasetUploadEvent event, DataUploaded data) {
         ContentRef c = data.getContent();

@@ -5,7 +5,11 @@ import io.radflow.trigger.codec.StateOutput;
 import io.radflow.trigger.codec.StateSerde;
 import java.io.IOException;
 
-/** Store format of {@link InstanceRecord}. */
+/**
+ * Format of one {@link InstanceRecord} in the per-instance store ({@code trigger-instances}) that
+ * {@link StudyIndex}'s chunks replaced; kept so that format stays readable and tested (a tool reading an
+ * old changelog), not used by the topology.
+ */
 public final class InstanceRecordSerde extends StateSerde<InstanceRecord> {
 
     public InstanceRecordSerde() {

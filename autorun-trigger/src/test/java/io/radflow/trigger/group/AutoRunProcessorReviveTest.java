@@ -44,14 +44,14 @@ class AutoRunProcessorReviveTest {
 
     final MockProcessorContext<String, InferenceJob> context = new MockProcessorContext<>();
     final TriggerSettings settings = new TriggerSettings(Duration.ofSeconds(60), Duration.ofHours(1), HISTORY, Duration.ofSeconds(1));
-    KeyValueStore<String, InstanceRecord> instances;
+    KeyValueStore<String, InstanceChunk> instances;
     KeyValueStore<String, GroupState> groups;
     KeyValueStore<String, String> due;
     AutoRunProcessor processor;
 
     @BeforeEach
     void setUp() {
-        instances = store(TriggerStores.INSTANCES, new InstanceRecordSerde());
+        instances = store(TriggerStores.INSTANCES, new InstanceChunkSerde());
         groups = store(TriggerStores.GROUPS, new GroupStateSerde());
         due = store(TriggerStores.DUE, Serdes.String());
         KeyValueStore<String, ModelHistory> models = store(TriggerStores.MODEL_SETTINGS, new ModelHistorySerde());
@@ -91,7 +91,7 @@ class AutoRunProcessorReviveTest {
         assertThat(groups.get(study)).as("the study group, whose retention removes the instance later").isNotNull();
         assertThat(groups.get(GroupKey.series(P, STUDY, SERIES).storeKey())).isNotNull();
         assertThat(new DueIndex(due).count(DueIndex.Kind.EXPIRY)).as("the study's expiry entry").isEqualTo(1);
-        assertThat(instances.get(GroupKey.instanceKey(P, STUDY, SERIES, SERIES + ".1"))).isNotNull();
+        assertThat(new StudyIndex(instances, 10).get(P, STUDY).contains(SERIES, SERIES + ".1")).isTrue();
         assertThat(context.forwarded()).as("the INSTANCE job, once per attempt").hasSize(2);
     }
 

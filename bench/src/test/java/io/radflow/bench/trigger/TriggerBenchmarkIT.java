@@ -31,7 +31,9 @@ class TriggerBenchmarkIT {
                 });
         assertThat(result.report()).anySatisfy(l -> assertThat(l).contains("ratio trigger / plain exactly-once loop"))
                 .anySatisfy(l -> assertThat(l).contains("loop with the trigger's work"))
-                .anySatisfy(l -> assertThat(l).contains("trigger's stream threads").contains("processing"));
+                .anySatisfy(l -> assertThat(l).contains("trigger's stream threads").contains("processing"))
+                .anySatisfy(l -> assertThat(l).contains("trigger's state per 10,000 instances").contains("changelog records"));
+        assertThat(result.triggerState().records()).as("the trigger keeps state for what it saw").isPositive();
         // Streams' own thread metrics: shares of the thread's loop, so each lies between 0 and 1.
         ThreadTimeSplit split = result.triggerSplit();
         assertThat(List.of(split.process(), split.commit(), split.poll(), split.punctuate())).allSatisfy(r -> assertThat(r).isBetween(0.0, 1.0));
