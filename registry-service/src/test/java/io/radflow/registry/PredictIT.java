@@ -149,6 +149,11 @@ class PredictIT {
         assertThat(text.status()).as(text.toString()).isEqualTo(400);
         assertThat(text.errorMessage()).contains("not a DICOM file");
 
+        Response big = member.send("POST", "/ml-models/private-cls/predict?project=" + project, "application/dicom",
+                new byte[2 << 20]);
+        assertThat(big.status()).as("a body over the JSON limit (1 MiB) is read and checked: " + big).isEqualTo(400);
+        assertThat(big.errorMessage()).contains("not a DICOM file");
+
         Response two = member.send(multipart("/ml-models/private-cls/predict?project=" + project, CT_SMALL, MR_SMALL));
         assertThat(two.status()).as(two.toString()).isEqualTo(400);
         assertThat(two.errorMessage()).contains("INSTANCE scope");

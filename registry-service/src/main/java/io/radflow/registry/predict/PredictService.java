@@ -1,5 +1,6 @@
 package io.radflow.registry.predict;
 
+import io.radflow.common.error.Reason;
 import io.radflow.content.ContentStore;
 import io.radflow.content.StoredContent;
 import io.radflow.dicom.DicomAttributes;
@@ -38,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Synchronous prediction (Neurodeploy's predict endpoint): the request's DICOM files go to the
@@ -145,9 +147,9 @@ public final class PredictService {
             return new Result(model, job, null, took);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RegistryException(io.radflow.common.error.Reason.INTERNAL, "interrupted while waiting for job " + jobId, e);
+            throw new RegistryException(Reason.INTERNAL, "interrupted while waiting for job " + jobId, e);
         } catch (ExecutionException e) {
-            throw new RegistryException(io.radflow.common.error.Reason.INTERNAL,
+            throw new RegistryException(Reason.INTERNAL,
                     "the predict reply reader failed: " + e.getCause(), e.getCause());
         } finally {
             replies.forget(jobId);
@@ -162,7 +164,7 @@ public final class PredictService {
         try {
             return models.find(caller, name, projectId);
         } catch (RegistryException e) {
-            if (caller.anonymous() && e.reason() == io.radflow.common.error.Reason.NOT_FOUND) {
+            if (caller.anonymous() && e.reason() == Reason.NOT_FOUND) {
                 throw RegistryException.unauthenticated("no public model '" + name + "'"
                         + (projectId == null ? "" : " in project '" + projectId + "'")
                         + "; predicting with a private model takes an API key (Authorization: Bearer ...)");
@@ -229,7 +231,7 @@ public final class PredictService {
         };
     }
 
-    private static Set<String> distinct(List<Checked> files, java.util.function.Function<Checked, String> uid) {
+    private static Set<String> distinct(List<Checked> files, Function<Checked, String> uid) {
         Set<String> out = new HashSet<>();
         files.forEach(c -> out.add(uid.apply(c)));
         return out;
