@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The synchronous predict endpoint end to end, on the real broker and schema registry: a registry
  * and a real {@link InferenceWorker} sharing the content and artifact stores, the committed ONNX
  * classifier (two GLOBAL instance classes) on pydicom's CT_small.dcm (expected outputs as in the
- * worker's tests). One stack for every case; the time-limit case stops the worker, so it runs last.
+ * worker's tests), and one that fails at run time. One stack for every case; the time-limit case stops the worker, so it runs last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PredictIT {
@@ -68,8 +68,9 @@ class PredictIT {
         other = admin.as(key("otto"));
         project = "predict-" + UUID.randomUUID().toString().substring(0, 8);
         created(admin.post("/projects", Map.of("id", project, "members", List.of(Map.of("userId", "pia", "role", "member")))));
-        model("private-cls", "private");
-        model("public-cls", "public");
+        model("private-cls", "private", "classifier.onnx");
+        model("public-cls", "public", "classifier.onnx");
+        model("failing-cls", "private", "failing.onnx");
 
         // A worker of its own group, from the current end of the job topics (other classes share them).
         String group = "predict-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -166,6 +167,16 @@ class PredictIT {
     }
 
     @Test
+    @Order(4)
+    void shouldAnswer502WithTheReasonWhenTheModelFails() throws Exception {
+        Response r = member.send("POST", "/ml-models/failing-cls/predict?project=" + project, "application/dicom",
+                Files.readAllBytes(CT_SMALL));
+        assertThat(r.status()).as(r.toString()).isEqualTo(502);
+        assertThat(r.errorCode()).isEqualTo("model-error");
+        assertThat(r.errorMessage()).contains("Reshape");
+    }
+
+    @Test
     @Order(99)
     void shouldAnswer504WhenNoWorkerAnswersInTime() throws Exception {
         worker.close();
@@ -204,17 +215,17 @@ class PredictIT {
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary);
     }
 
-    private static void model(String name, String visibility) throws Exception {
+    private static void model(String name, String visibility, String file) throws Exception {
         created(admin.put("/ml-models/" + name + "?project=" + project + "&lib=onnx&filetype=onnx", Map.of("visibility", visibility)));
         byte[] onnx;
-        try (InputStream in = PredictIT.class.getResourceAsStream("/models/classifier.onnx")) {
+        try (InputStream in = PredictIT.class.getResourceAsStream("/models/" + file)) {
             onnx = in.readAllBytes();
         }
         created(admin.postVersion("/ml-models/" + name + "/versions?project=" + project, Map.of("scope", "instance", "activate", true,
                 "labelClasses", List.of(
                         Map.of("classIndex", 0, "labelId", "L_normal", "name", "Normal", "type", "global", "scope", "instance"),
                         Map.of("classIndex", 1, "labelId", "L_abnormal", "name", "Abnormal", "type", "global", "scope", "instance"))),
-                onnx, "classifier.onnx"));
+                onnx, file));
     }
 
     private static String key(String user) {
