@@ -80,6 +80,8 @@ final class MeterCatalog {
         m.writeConfirmed("create-model", Duration.ofMillis(20));
         m.artifactStored(1024);
         m.undecodableJobStatus();
+        m.predict("instance", "succeeded", Duration.ofMillis(300));
+        m.undecodablePredictReply("predictions");
         m.viewSize(() -> 1);
     }
 

@@ -55,10 +55,20 @@ public final class RegistryConfig {
             ConfigType.DURATION_TYPE, Duration.ofMinutes(5), Validator.notNegative(),
             "A model's lastUsedAt (from job-status) moves forward only when a job runs at least this long after the recorded time, so busy models do not write on every job.");
 
+    public static final ConfigKey<Duration> PREDICT_TIMEOUT = ConfigKey.of("registry.predict.timeout", ConfigType.DURATION_TYPE,
+            Duration.ofSeconds(30), Validator.positive(),
+            "How long POST /ml-models/{name}/predict waits for the worker's outcome before answering 504; the job still runs and its results are still published.");
+
+    public static final ConfigKey<Integer> PREDICT_MAX_FILES = ConfigKey.of("registry.predict.max.files", ConfigType.INT, 64,
+            Validator.between(1, 10_000), "Most DICOM files one predict request may carry; more are refused with 413.");
+
+    public static final ConfigKey<Long> PREDICT_MAX_BYTES = ConfigKey.of("registry.predict.max.bytes", ConfigType.LONG,
+            256L << 20, Validator.atLeastLong(1), "Largest total size of the DICOM files of one predict request, in bytes; larger requests are refused with 413.");
+
     /** The registry's own keys plus the artifact store, to join other components' definitions. */
     public static final ConfigDefinition KEYS = ConfigDefinition.of("registry", List.of(HTTP_HOST, HTTP_PORT,
             ADMIN_API_KEY, ADMIN_USER, SITE_ID, APPLICATION_ID, STATE_DIR, UPLOAD_MAX_BYTES, WRITE_TIMEOUT,
-            COMMIT_INTERVAL, LAST_USED_RESOLUTION)).and(StorageConfig.DEFINITION);
+            COMMIT_INTERVAL, LAST_USED_RESOLUTION, PREDICT_TIMEOUT, PREDICT_MAX_FILES, PREDICT_MAX_BYTES)).and(StorageConfig.DEFINITION);
 
     /** Everything {@code ./radflow registry-service} reads. */
     public static final ConfigDefinition DEFINITION = CommonConfig.DEFINITION.and(KEYS);

@@ -19,6 +19,8 @@ public final class RegistryMetrics {
     public static final String WRITE_LATENCY = MetricsSetup.PREFIX + "registry.write.latency";
     public static final String ARTIFACT_BYTES = MetricsSetup.PREFIX + "registry.artifact.bytes";
     public static final String UNDECODABLE_JOB_STATUS = MetricsSetup.PREFIX + "registry.job.status.undecodable";
+    public static final String PREDICT_REQUESTS = MetricsSetup.PREFIX + "registry.predict.requests";
+    public static final String PREDICT_REPLIES_UNDECODABLE = MetricsSetup.PREFIX + "registry.predict.replies.undecodable";
     public static final String VIEW_MODELS = MetricsSetup.PREFIX + "registry.view.models";
 
     private final MeterRegistry registry;
@@ -58,6 +60,21 @@ public final class RegistryMetrics {
 
     public void undecodableJobStatus() {
         undecodable.increment();
+    }
+
+    /**
+     * A predict request answered: from receiving it to answering, tagged with the model version's
+     * scope and the outcome ({@code succeeded}, {@code failed}, {@code timeout}).
+     */
+    public void predict(String scope, String outcome, Duration duration) {
+        Timer.builder(PREDICT_REQUESTS).description("synchronous predict requests that reached the worker pool, by outcome")
+                .tag("scope", scope).tag("outcome", outcome).register(registry).record(duration);
+    }
+
+    /** A predictions or job-status record the predict reply reader could not decode (that request may time out). */
+    public void undecodablePredictReply(String topic) {
+        Counter.builder(PREDICT_REPLIES_UNDECODABLE).description("records the predict reply reader could not decode")
+                .tag("topic", topic).register(registry).increment();
     }
 
     public void viewSize(Supplier<Number> models) {

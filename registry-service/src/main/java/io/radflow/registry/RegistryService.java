@@ -24,6 +24,8 @@ import io.radflow.registry.commands.ModelService;
 import io.radflow.registry.commands.ProjectService;
 import io.radflow.registry.commands.TopicWriter;
 import io.radflow.registry.export.ModelExporter;
+import io.radflow.registry.predict.PredictReplies;
+import io.radflow.registry.predict.PredictService;
 import io.radflow.registry.runs.RunPublisher;
 import io.radflow.registry.runs.RunService;
 import io.radflow.registry.view.RegistryView;
@@ -48,6 +50,7 @@ import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -68,7 +71,7 @@ public final class RegistryService implements ManagedService {
     static final List<Topic<?, ?>> TOPICS = List.of(TopicCatalog.MODEL_SETTINGS, TopicCatalog.PROJECT_SETTINGS,
             TopicCatalog.REGISTRY_COMMANDS, TopicCatalog.REGISTRY_COMMAND_REPLIES, TopicCatalog.REGISTRY_API_KEYS,
             TopicCatalog.REGISTRY_CLONE_CODES, TopicCatalog.JOB_STATUS, TopicCatalog.MODEL_RUNS, TopicCatalog.DATASET_INDEX,
-            TopicCatalog.RUN_JOBS);
+            TopicCatalog.RUN_JOBS, TopicCatalog.INFERENCE_JOBS, TopicCatalog.PREDICTIONS);
 
     private final RadflowConfig config;
     private final PrometheusMeterRegistry prometheus;
@@ -80,6 +83,7 @@ public final class RegistryService implements ManagedService {
     private CommandGateway gateway;
     private RegistryHttpServer http;
     private RunJobStates runStates;
+    private PredictReplies predictReplies;
     private volatile boolean closed;
 
     public RegistryService(RadflowConfig config) {
@@ -143,11 +147,19 @@ public final class RegistryService implements ManagedService {
             RunService runs = new RunService(view, models, runPublisher, runStates, clock, timeout);
             FileContentStore store = new FileContentStore(config.get(StorageConfig.ARTIFACT_STORE_DIR));
             ArtifactUploads artifacts = new ArtifactUploads(store, config.get(RegistryConfig.UPLOAD_MAX_BYTES), metrics);
+            PredictReplies replies = new PredictReplies(new KafkaConsumer<>(predictRepliesConsumerProps(), new StringDeserializer(),
+                    new ByteArrayDeserializer()), serdes.valueDeserializer(TopicCatalog.PREDICTIONS),
+                    serdes.valueDeserializer(TopicCatalog.JOB_STATUS), metrics);
+            resources.add(replies);
+            predictReplies = replies;
+            PredictService predict = new PredictService(models, new FileContentStore(config.get(StorageConfig.CONTENT_STORE_DIR)),
+                    writer, replies, metrics, clock, config.get(RegistryConfig.PREDICT_TIMEOUT), timeout);
             Path scratch = Files.createDirectories(tempDir.resolve("scratch"));
             ObjectMapper json = new ObjectMapper();
             http = RegistryHttpServer.start(config.get(RegistryConfig.HTTP_HOST), config.get(RegistryConfig.HTTP_PORT),
                     new RegistryHttpServer.Dependencies(json, metrics, prometheus, this::healthy, models, projects, keys,
-                            cloneCodes, artifacts, new ModelExporter(store, json, scratch), runs, scratch));
+                            cloneCodes, artifacts, new ModelExporter(store, json, scratch), runs, scratch, predict,
+                            config.get(RegistryConfig.PREDICT_MAX_FILES), config.get(RegistryConfig.PREDICT_MAX_BYTES)));
             log.info("registry service started url={} applicationId={} bootstrapServers={}", url(),
                     config.get(RegistryConfig.APPLICATION_ID), config.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS));
         } catch (Exception e) {
@@ -161,6 +173,15 @@ public final class RegistryService implements ManagedService {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-registry-run-states");
+        return props;
+    }
+
+    /** The predict reply reader: no group (it assigns every partition), committed records only. */
+    private Map<String, Object> predictRepliesConsumerProps() {
+        Map<String, Object> props = KafkaClientProperties.base(config);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "radflow-registry-predict-replies");
         return props;
     }
 
@@ -210,7 +231,8 @@ public final class RegistryService implements ManagedService {
     public boolean healthy() {
         KafkaStreams s = streams;
         return !closed && s != null && s.state().isRunningOrRebalancing() && gateway != null && gateway.healthy()
-                && runStates != null && runStates.healthy();
+                && runStates != null && runStates.healthy()
+                && predictReplies != null && predictReplies.healthy();
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.radflow.registry.commands.Enums;
 import io.radflow.registry.commands.ModelService;
 import io.radflow.registry.commands.ProjectService;
 import io.radflow.registry.export.ModelExporter;
+import io.radflow.registry.predict.PredictService;
 import io.radflow.registry.runs.RunService;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +49,8 @@ public final class RegistryHttpServer implements AutoCloseable {
     /** Everything the routes need, built by the service. */
     public record Dependencies(ObjectMapper json, RegistryMetrics metrics, PrometheusMeterRegistry prometheus,
                                BooleanSupplier healthy, ModelService models, ProjectService projects, ApiKeyService keys,
-                               CloneCodeService cloneCodes, ArtifactUploads artifacts, ModelExporter exporter, RunService runs, Path scratch) {
+                               CloneCodeService cloneCodes, ArtifactUploads artifacts, ModelExporter exporter, RunService runs, Path scratch,
+                               PredictService predict, int predictMaxFiles, long predictMaxBytes) {
     }
 
     private RegistryHttpServer(Javalin app) {
@@ -61,6 +63,8 @@ public final class RegistryHttpServer implements AutoCloseable {
                 routes.cloneCodes(), routes.runs());
         ProjectRoutes projectRoutes = new ProjectRoutes(support, routes.json(), routes.projects(), routes.keys());
         RunRoutes runRoutes = new RunRoutes(support, routes.json(), routes.runs());
+        PredictRoutes predictRoutes = new PredictRoutes(support, routes.json(), routes.predict(), routes.predictMaxFiles(),
+                routes.predictMaxBytes());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -115,6 +119,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             projectRoutes.addTo(config.routes);
             modelRoutes.addTo(config.routes);
             runRoutes.addTo(config.routes);
+            predictRoutes.addTo(config.routes);
         });
         app.start();
         return new RegistryHttpServer(app);
