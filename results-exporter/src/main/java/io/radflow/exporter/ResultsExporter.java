@@ -29,6 +29,7 @@ import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobFailure;
 import io.radflow.schemas.avro.JobState;
 import io.radflow.schemas.avro.JobStatus;
+import io.radflow.schemas.jobs.JobIds;
 import io.radflow.schemas.avro.ModelSettings;
 import io.radflow.schemas.avro.ModelVersion;
 import io.radflow.schemas.avro.Prediction;
@@ -274,17 +275,17 @@ public final class ResultsExporter implements ManagedService {
             return;
         }
         PendingJob.Coordinates at = new PendingJob.Coordinates(tp, r.offset());
-        if (value instanceof InferenceJob job && exported(job.getModelId(), job.getModelVersion())) {
+        if (value instanceof InferenceJob job && exported(job.getJobId(), job.getModelId(), job.getModelVersion())) {
             PendingJob p = pending.computeIfAbsent(job.getJobId(), PendingJob::new);
             p.job = job;
             p.records.add(at);
             maybeSubmit(p);
-        } else if (value instanceof Prediction prediction && exported(prediction.getModelId(), prediction.getModelVersion())) {
+        } else if (value instanceof Prediction prediction && exported(prediction.getJobId(), prediction.getModelId(), prediction.getModelVersion())) {
             PendingJob p = pending.computeIfAbsent(prediction.getJobId(), PendingJob::new);
             p.predictions.put(prediction.getPredictionId(), prediction);
             p.records.add(at);
             maybeSubmit(p);
-        } else if (value instanceof JobStatus status && exported(status.getModelId(), status.getModelVersion())) {
+        } else if (value instanceof JobStatus status && exported(status.getJobId(), status.getModelId(), status.getModelVersion())) {
             if (status.getState() == JobState.FAILED) {
                 PendingJob p = pending.remove(status.getJobId());
                 offsets.finished(tp, r.offset());
@@ -311,9 +312,12 @@ public final class ResultsExporter implements ManagedService {
         }
     }
 
-    /** True when the version's settings ask for export. */
-    private boolean exported(String modelId, int version) {
-        return version(modelId, version).map(ModelVersion::getExportResults).orElse(false);
+    /**
+     * True when the version's settings ask for export, and the job is not a synchronous predict
+     * call's: that one answers files its caller sent, which need not be the site's studies at all.
+     */
+    private boolean exported(String jobId, String modelId, int version) {
+        return !JobIds.isPredict(jobId) && version(modelId, version).map(ModelVersion::getExportResults).orElse(false);
     }
 
     private Optional<ModelVersion> version(String modelId, int version) {

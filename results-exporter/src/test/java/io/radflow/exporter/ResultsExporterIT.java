@@ -11,6 +11,7 @@ import io.radflow.schemas.avro.JobInstance;
 import io.radflow.schemas.avro.Mask;
 import io.radflow.schemas.avro.Prediction;
 import io.radflow.schemas.avro.ResultsExported;
+import io.radflow.schemas.jobs.JobIds;
 import io.radflow.testsupport.OrthancServer;
 import io.radflow.testsupport.TopicReader;
 import java.nio.charset.StandardCharsets;
@@ -162,6 +163,9 @@ class ResultsExporterIT {
         String incomplete = "job-incomplete-" + run;
         fixture.finishedJob("p-good-" + run, "model-" + run, ct, List.of(prediction(incomplete, 0, ctImage, 0, 2,
                 new BoundingBox(1.0, 2.0, 3.0, 4.0), 0.5)), 2);
+        String predict = JobIds.PREDICT_PREFIX + run;
+        fixture.finishedJob("p-good-" + run, "model-" + run, ct, List.of(prediction(predict, 0, ctImage, 0, 2,
+                new BoundingBox(1.0, 2.0, 3.0, 4.0), 0.5)));
         String marker = "job-marker-" + run;
         fixture.finishedJob("p-good-" + run, "model-" + run, ct, List.of(prediction(marker, 0, ctImage, 0, 2,
                 new BoundingBox(1.0, 2.0, 3.0, 4.0), 0.5)));
@@ -182,6 +186,7 @@ class ResultsExporterIT {
             assertThat(forJob(exported, marker)).as("a later job of the exporting version").isNotNull();
             assertThat(forJob(exported, quiet)).as("a version without exportResults is not exported").isNull();
             assertThat(forJob(exported, badMask)).isNull();
+            assertThat(forJob(exported, predict)).as("a synchronous predict call's job answers its caller only").isNull();
         }
     }
 

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import io.radflow.schemas.jobs.JobIds;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -51,7 +52,6 @@ import java.util.function.Function;
 public final class PredictService {
 
     /** Job ids of predict requests start with this (they are random: two calls are two jobs). */
-    public static final String JOB_ID_PREFIX = "predict-";
     /** The datasetId of predict jobs and their predictions: the files belong to no uploaded dataset. */
     public static final String DATASET_ID = "predict";
 
@@ -125,7 +125,7 @@ public final class PredictService {
         instances.sort(Comparator.comparing(JobInstance::getSeriesInstanceUid)
                 .thenComparing(JobInstance::getInstanceNumber, Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparing(JobInstance::getSopInstanceUid));
-        String jobId = JOB_ID_PREFIX + UUID.randomUUID();
+        String jobId = JobIds.PREDICT_PREFIX + UUID.randomUUID();
         InferenceJob job = InferenceJob.newBuilder().setJobId(jobId).setProjectId(model.getProjectId()).setDatasetId(DATASET_ID)
                 .setModelId(model.getModelId()).setModelVersion(version.getVersion()).setScope(version.getScope())
                 .setScopeUid(scopeUid).setStudyInstanceUid(instances.get(0).getStudyInstanceUid()).setInstances(instances)

@@ -16,9 +16,19 @@ import java.util.List;
  */
 public final class JobIds {
 
+    /**
+     * Ids of the jobs of synchronous predict calls ({@code POST /ml-models/{name}/predict}): their
+     * results answer the caller's files and go nowhere else (not to the PACS).
+     */
+    public static final String PREDICT_PREFIX = "predict-";
+
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(JobIds::sha256);
 
     private JobIds() {
+    }
+
+    public static boolean isPredict(String jobId) {
+        return jobId != null && jobId.startsWith(PREDICT_PREFIX);
     }
 
     public static String of(String modelId, int version, Scope scope, String scopeUid, Collection<String> sopInstanceUids) {
