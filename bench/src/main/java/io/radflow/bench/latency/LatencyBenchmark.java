@@ -206,7 +206,11 @@ public final class LatencyBenchmark {
 
     private Row oneAtATime(Sender sender, VisibilityWatcher watcher, String name, int count) throws Exception {
         List<double[]> samples = new ArrayList<>();
+        java.util.Random pauses = new java.util.Random(42);
         for (int i = 0; i < count; i++) {
+            // A pause of 0-200 ms first, as between a person's uploads: sent right after the last one
+            // became visible, every upload would land at the same point of the trigger's commit tick.
+            Thread.sleep(pauses.nextInt(200));
             String item = item(name, i);
             Sighting s = sender.send(item);
             watcher.await(item, s, TIMEOUT);
