@@ -45,10 +45,14 @@ public final class MdaiRuntime implements ModelRuntime {
     static final String RUNNER = "radflow_mdai_runner";
     /** Its modules: what {@link #runnerDirectory()} copies out of the jar (a jar's directory cannot be listed). */
     static final List<String> RUNNER_MODULES = List.of("__init__.py", "__main__.py", "protocol.py", "config.py",
-            "requirements.py", "outputs.py", "predict.py");
+            "requirements.py", "outputs.py", "predict.py", "prepare.py");
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final MdaiSettings settings;
     private final PackageUnpacker unpacker;
+    private final PythonEnvironments environments;
+    /** The environment each loaded version runs in (absent: the interpreter itself). */
+    private final Map<io.radflow.worker.runtime.ModelKey, Path> environmentOf = new ConcurrentHashMap<>();
     private final Path dataRoot;
     private final ScheduledExecutorService watchdog;
     private final AtomicBoolean gpuFallbackReported = new AtomicBoolean();
@@ -60,6 +64,7 @@ public final class MdaiRuntime implements ModelRuntime {
         this.settings = settings;
         Path work = settings.workDir().toAbsolutePath().normalize();
         this.unpacker = new PackageUnpacker(work.resolve("packages"), settings.packageMaxBytes());
+        this.environments = new PythonEnvironments(settings.envs());
         // One directory per runtime: several workers may share a JVM (tests) or a machine.
         this.dataRoot = work.resolve("data").resolve(Long.toString(ProcessHandle.current().pid()))
                 .resolve(java.util.UUID.randomUUID().toString().substring(0, 8));
@@ -88,10 +93,11 @@ public final class MdaiRuntime implements ModelRuntime {
         // instance's last calls, and each empties its own directory at start and at close.
         Path dataDir = dataRoot.resolve(name + "-" + UUID.randomUUID().toString().substring(0, 8));
         String gpu = settings.workerDevice() == Device.GPU ? Integer.toString(settings.gpuDeviceId()) : "none";
-        List<String> command = runnerCommand(settings.python(), pkg.root(), dataDir, gpu);
         Map<String, String> env = new HashMap<>();
         env.put("PYTHONUNBUFFERED", "1");
         env.put("PYTHONPATH", pythonPath(runnerDirectory(), System.getenv("PYTHONPATH")));
+        String python = python(spec, pkg, env);
+        List<String> command = runnerCommand(python, pkg.root(), dataDir, gpu);
         java.util.function.Supplier<RunnerProcess.Started> starter = () -> {
             Directories.delete(dataDir);
             try {
@@ -125,6 +131,109 @@ public final class MdaiRuntime implements ModelRuntime {
                 spec.key().modelId(), spec.key().version(), started.process().pid(), started.hello().get("python"),
                 model.hasPredictBatch(), model.device(), model.callSize(), pkg.root());
         return model;
+    }
+
+    /**
+     * Checks config.yaml's base_image and cuda_version against this host, then gives the
+     * interpreter the package runs on: {@code worker.mdai.python} itself when it has everything
+     * requirements.txt names (or there is none), else the package's own environment, built first
+     * when this host has none yet.
+     */
+    private String python(ModelSpec spec, MdaiPackage pkg, Map<String, String> env) {
+        com.fasterxml.jackson.databind.JsonNode prepared = prepare(spec, pkg, env);
+        List<String> files = new java.util.ArrayList<>();
+        prepared.path("requirements").forEach(f -> files.add(f.asText()));
+        if (prepared.path("missing").isEmpty()) {
+            environmentOf.remove(spec.key());
+            return settings.python();
+        }
+        String interpreter = prepared.path("executable").asText() + "\0" + prepared.path("version").asText();
+        Path envPython = environments.ensure(settings.python(), interpreter, pkg.root(), files);
+        environmentOf.put(spec.key(), envPython.getParent().getParent());
+        return envPython.toString();
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode prepare(ModelSpec spec, MdaiPackage pkg, Map<String, String> env) {
+        String hostCuda = settings.hostCuda() == null ? "detect" : settings.hostCuda();
+        ProcessBuilder pb = new ProcessBuilder(settings.python(), "-m", RUNNER + ".prepare", pkg.root().toString(),
+                settings.workerDevice() == Device.GPU ? "gpu" : "cpu", hostCuda).directory(pkg.root().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(env);
+        String out;
+        String err;
+        try {
+            Process p = pb.start();
+            CompletableFutureText stderr = new CompletableFutureText(p.getErrorStream());
+            out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(settings.startTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "checking the MD.ai package of " + spec.key()
+                        + " took longer than worker.mdai.start.timeout");
+            }
+            err = stderr.text();
+        } catch (IOException e) {
+            throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "cannot run worker.mdai.python (" + settings.python() + "): "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "interrupted while checking the MD.ai package of " + spec.key(), e);
+        }
+        com.fasterxml.jackson.databind.JsonNode result;
+        try {
+            result = JSON.readTree(out.strip().isEmpty() ? "null" : out.strip().lines().reduce((a, b) -> b).orElse(""));
+        } catch (IOException e) {
+            result = null;
+        }
+        if (result == null || !result.isObject()) {
+            throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "worker.mdai.python (" + settings.python()
+                    + ") could not check the MD.ai package of " + spec.key() + ": " + (err + out).strip());
+        }
+        if (result.hasNonNull("error")) {
+            throw new RadflowException(Reason.MODEL_LOAD_FAILED, "the MD.ai package of " + spec.key() + " cannot run on this host: "
+                    + result.get("error").asText());
+        }
+        return result;
+    }
+
+    /** Reads a stream to its end on a thread of its own. */
+    private static final class CompletableFutureText {
+        private final java.util.concurrent.CompletableFuture<String> text;
+
+        CompletableFutureText(InputStream in) {
+            text = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return "";
+                }
+            });
+        }
+
+        String text() {
+            try {
+                return text.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                return "";
+            }
+        }
+    }
+
+    /** The virtual environment the version's package runs in; empty when it runs on {@code worker.mdai.python} itself. */
+    public java.util.Optional<Path> environment(io.radflow.worker.runtime.ModelKey key) {
+        return java.util.Optional.ofNullable(environmentOf.get(key));
+    }
+
+    /**
+     * Removes the environment the version's package ran in, as {@code mdai.delete_env} does; the
+     * next load builds it again. Close the model first. False when it had none.
+     */
+    public boolean deleteEnvironment(io.radflow.worker.runtime.ModelKey key) {
+        Path env = environmentOf.remove(key);
+        if (env == null || !Files.exists(env)) {
+            return false;
+        }
+        Directories.delete(env);
+        return true;
     }
 
     private static void checkFileType(ModelSpec spec, Map<String, Object> hello) {
