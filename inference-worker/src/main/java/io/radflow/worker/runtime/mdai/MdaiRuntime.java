@@ -60,8 +60,17 @@ public final class MdaiRuntime implements ModelRuntime {
     private final Set<RunnerProcess> processes = ConcurrentHashMap.newKeySet();
     private Path runnerDirectory;
 
+    private final io.radflow.worker.preprocess.DicomImages dicom;
+
+    /** A runtime without a frame renderer: packages that take thumbnails are refused. */
     public MdaiRuntime(MdaiSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param dicom decodes frames for packages that take thumbnails (input type THUMBNAIL, config.yaml file_type thumbnail) */
+    public MdaiRuntime(MdaiSettings settings, io.radflow.worker.preprocess.DicomImages dicom) {
         this.settings = settings;
+        this.dicom = dicom;
         Path work = settings.workDir().toAbsolutePath().normalize();
         this.unpacker = new PackageUnpacker(work.resolve("packages"), settings.packageMaxBytes());
         this.environments = new PythonEnvironments(settings.envs());
@@ -119,17 +128,16 @@ public final class MdaiRuntime implements ModelRuntime {
         }
         MdaiModel model;
         try {
-            model = new MdaiModel(spec, started, starter, dataDir, settings.diskThresholdBytes());
-            checkFileType(spec, started.hello());
+            model = new MdaiModel(spec, started, starter, dataDir, settings.diskThresholdBytes(), thumbnails(spec, started.hello()));
         } catch (RuntimeException e) {
             started.process().close();
             Directories.deleteQuietly(dataDir);
             throw e;
         }
         reportDevice(spec, started.hello());
-        log.info("MD.ai package loaded model={} version={} pid={} python={} predictBatch={} device={} callSize={} root={}",
-                spec.key().modelId(), spec.key().version(), started.process().pid(), started.hello().get("python"),
-                model.hasPredictBatch(), model.device(), model.callSize(), pkg.root());
+        log.info("MD.ai package loaded model={} version={} pid={} python={} predictBatch={} device={} callSize={} input={} root={}",
+                spec.key().modelId(), spec.key().version(), started.process().pid(), started.hello().get("executable"),
+                model.hasPredictBatch(), model.device(), model.callSize(), model.takesThumbnails() ? "thumbnail" : "dicom", pkg.root());
         return model;
     }
 
@@ -236,12 +244,22 @@ public final class MdaiRuntime implements ModelRuntime {
         return true;
     }
 
-    private static void checkFileType(ModelSpec spec, Map<String, Object> hello) {
+    /**
+     * The frame renderer when the package takes thumbnails: the version's input type is THUMBNAIL or
+     * config.yaml says {@code file_type: thumbnail}; null when it takes the DICOM files.
+     */
+    private MdaiThumbnails thumbnails(ModelSpec spec, Map<String, Object> hello) {
         Object fileType = hello.get("file_type");
-        if (!"dicom".equals(fileType)) {
+        boolean thumbnail = "thumbnail".equals(fileType) || spec.inputType() == io.radflow.schemas.avro.InputType.THUMBNAIL;
+        if (!thumbnail && !"dicom".equals(fileType)) {
             throw new RadflowException(Reason.MODEL_LOAD_FAILED, "the MD.ai package of " + spec.key() + " takes file_type "
-                    + fileType + " (config.yaml); this worker sends DICOM files (input type " + spec.inputType() + ")");
+                    + fileType + " (config.yaml); Radflow sends dicom or thumbnail");
         }
+        if (thumbnail && dicom == null) {
+            throw new RadflowException(Reason.MODEL_LOAD_FAILED, "the MD.ai package of " + spec.key()
+                    + " takes thumbnails, but this runtime has no frame renderer");
+        }
+        return thumbnail ? new MdaiThumbnails(dicom) : null;
     }
 
     private void reportDevice(ModelSpec spec, Map<String, Object> hello) {

@@ -364,13 +364,6 @@ class MdaiRuntimeTest {
         assertThat(e.getMessage()).contains("not a zip archive");
     }
 
-    @Test
-    void shouldRefuseAPackageForThumbnails() throws Exception {
-        RadflowException e = loadFailure(TestPackages.zip("intensity", dir, Map.of(".mdai/config.yaml", "file_type: thumbnail\n")));
-        assertThat(e.reason()).isEqualTo(Reason.MODEL_LOAD_FAILED);
-        assertThat(e.getMessage()).contains("file_type thumbnail");
-    }
-
     // --- model failures ---------------------------------------------------------------------------
 
     private ItemResult runFault(MdaiModel model, String fault, Duration timeout) throws IOException {
