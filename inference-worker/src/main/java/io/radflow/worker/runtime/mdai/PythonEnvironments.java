@@ -112,14 +112,6 @@ final class PythonEnvironments {
         return settings.dir().toAbsolutePath().normalize().resolve(HexFormat.of().formatHex(sha.digest()).substring(0, 16));
     }
 
-    /** Removes the package's environment (what {@code mdai.delete_env} does); false when there was none. */
-    boolean delete(String interpreter, Path packageRoot, List<String> requirementsFiles) {
-        Path env = directory(interpreter, packageRoot, requirementsFiles);
-        boolean existed = Files.exists(env);
-        Directories.delete(env);
-        return existed;
-    }
-
     private void build(String python, Path env, Path packageRoot, List<String> requirementsFiles) throws IOException {
         Directories.delete(env); // what a build that died left
         long started = System.nanoTime();
