@@ -46,3 +46,19 @@ def test_every_folder_of_the_package_but_hidden_ones_and_caches(tmp_path):
         os.makedirs(tmp_path / folder)
     found = [os.path.relpath(f, tmp_path) for f in package_folders(str(tmp_path))]
     assert found == [".mdai/extra", "lib", "lib/helpers", "weights"]
+
+
+def test_the_hosts_cuda_is_what_nvidia_smi_reports(tmp_path, monkeypatch):
+    fake = tmp_path / "nvidia-smi"
+    fake.write_text("#!/bin/sh\necho '| NVIDIA-SMI 550.54.15    Driver Version: 550.54.15    CUDA Version: 12.4     |'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert prepare.detect_cuda() == "12.4"
+    assert prepare.host_problems({"device_type": "gpu", "cuda_version": "12.1"}, "gpu", "detect") == []
+    [problem] = prepare.host_problems({"device_type": "gpu", "cuda_version": "12.6"}, "gpu", "detect")
+    assert "offers CUDA 12.4 at most" in problem
+
+
+def test_no_nvidia_smi_means_no_cuda(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert prepare.detect_cuda() is None

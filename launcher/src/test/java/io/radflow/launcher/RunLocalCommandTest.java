@@ -225,7 +225,8 @@ class RunLocalCommandTest {
                 labels, Map.of()));
         Path csv = dir.resolve("contrast.csv");
 
-        assertThat(run(zip.toString(), data.toString(), "--version", "2", "--output", csv.toString())).as(err.toString()).isZero();
+        assertThat(run(zip.toString(), data.toString(), "--version", "2", "--output", csv.toString(), "--delete-env"))
+                .as(err.toString()).isZero();
 
         List<Map<String, String>> rows = csv(csv);
         assertThat(rows).hasSize(4); // two series, each: high contrast + brightest point
@@ -234,7 +235,7 @@ class RunLocalCommandTest {
         JsonNode data = JSON.readTree(point.get("data"));
         assertThat(data.has("x") && data.has("y")).as(point.get("data")).isTrue();
         assertThat(out.toString()).contains("Model contrast version 2 (mdai-python, cpu): 2 request(s)", "succeeded 2, failed 0")
-                .doesNotContain("Python environment");
+                .contains("no Python environment to delete: the model ran without one"); // Debian's pydicom and numpy suffice
     }
 
     /** A package whose model needs radflow-tinylib, which only the wheelhouse built here has. */

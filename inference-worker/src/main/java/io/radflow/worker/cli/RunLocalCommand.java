@@ -61,6 +61,10 @@ public final class RunLocalCommand implements Callable<Integer> {
             description = "CSV to write (default: ${DEFAULT-VALUE}); the JSON lines go to the same name with .jsonl.")
     Path output;
 
+    @Option(names = "--device", paramLabel = "cpu|gpu",
+            description = "cpu, or gpu for ONNX Runtime's CUDA provider and GPU MD.ai packages (key worker.device).")
+    String device;
+
     @Option(names = "--delete-env", description = "Remove the Python environment an MD.ai package ran in afterwards "
             + "(as mdai.delete_env does); the next run builds it again.")
     boolean deleteEnv;
@@ -71,6 +75,7 @@ public final class RunLocalCommand implements Callable<Integer> {
         // run uses neither, so they need not be set.
         options.defaultTo(CommonConfig.KAFKA_BOOTSTRAP_SERVERS.name(), "unused-by-run-local:9092");
         options.defaultTo(CommonConfig.SCHEMA_REGISTRY_URL.name(), "http://unused-by-run-local");
+        options.setIfGiven(WorkerConfig.DEVICE.name(), device);
         RadflowConfig config = options.load(WorkerConfig.FULL);
         WorkerSettings settings = WorkerSettings.from(config, "run-local");
         PrintWriter out = spec.commandLine().getOut();
@@ -93,6 +98,9 @@ public final class RunLocalCommand implements Callable<Integer> {
         out.printf("  predictions: %s and %s%n", summary.csv(), summary.jsonl());
         summary.environment().ifPresent(env -> out.printf("  Python environment: %s%s%n", env,
                 summary.environmentDeleted() ? " (deleted)" : ""));
+        if (deleteEnv && summary.environment().isEmpty()) {
+            out.println("  no Python environment to delete: the model ran without one");
+        }
         for (LocalRun.Failure f : summary.failures()) {
             out.printf("  FAILED %s: %s %s%n", f.uid(), f.reason(), f.message());
         }

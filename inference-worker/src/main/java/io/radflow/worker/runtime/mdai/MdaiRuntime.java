@@ -237,11 +237,7 @@ public final class MdaiRuntime implements ModelRuntime {
      */
     public boolean deleteEnvironment(io.radflow.worker.runtime.ModelKey key) {
         Path env = environmentOf.remove(key);
-        if (env == null || !Files.exists(env)) {
-            return false;
-        }
-        Directories.delete(env);
-        return true;
+        return env != null && environments.delete(env);
     }
 
     /**

@@ -112,6 +112,28 @@ final class PythonEnvironments {
         return settings.dir().toAbsolutePath().normalize().resolve(HexFormat.of().formatHex(sha.digest()).substring(0, 16));
     }
 
+    /**
+     * Removes an environment under the same locks a build takes, so a build in progress is never
+     * cut short; false when there was none. Processes still running in it keep what they imported;
+     * the next load builds it again.
+     */
+    boolean delete(Path env) {
+        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(env.toString(), k -> new ReentrantLock());
+        jvmLock.lock();
+        try (FileChannel channel = FileChannel.open(settings.dir().resolve(env.getFileName() + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = channel.lock()) {
+            boolean existed = Files.exists(env);
+            Directories.delete(env);
+            Files.deleteIfExists(settings.dir().resolve(env.getFileName() + ".log"));
+            return existed;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the Python environment " + env + ": " + e.getMessage(), e);
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
     private void build(String python, Path env, Path packageRoot, List<String> requirementsFiles) throws IOException {
         Directories.delete(env); // what a build that died left
         long started = System.nanoTime();
