@@ -201,6 +201,42 @@ class MdaiEnvironmentTest {
         }
     }
 
+    @Test
+    void shouldWaitForAnotherProcessOfTheHostBuildingTheSameEnvironment() throws Exception {
+        MdaiSettings.EnvSettings envSettings = new MdaiSettings.EnvSettings(dir.resolve("envs"), null, wheelhouse.toString(),
+                Duration.ofMinutes(3));
+        PythonEnvironments environments = new PythonEnvironments(envSettings);
+        Path root = Files.createDirectories(dir.resolve("pkg"));
+        Files.writeString(root.resolve("requirements.txt"), "radflow-tinylib==2.0\n");
+        Path env = environments.directory("interpreter", root, List.of("requirements.txt"));
+        Files.createDirectories(env.getParent());
+        // Another worker process (Python here) holds the host's lock while it builds the environment.
+        String other = """
+                import fcntl, os, sys, time
+                env = sys.argv[1]
+                with open(env + ".lock", "w") as lock:
+                    fcntl.lockf(lock, fcntl.LOCK_EX)
+                    print("locked", flush=True)
+                    time.sleep(2)
+                    os.makedirs(os.path.join(env, "bin"))
+                    os.symlink("/usr/bin/python3", os.path.join(env, "bin", "python"))
+                    open(os.path.join(env, ".radflow-env-complete"), "w").close()
+                """;
+        Process p = new ProcessBuilder(PYTHON, "-c", other, env.toString()).redirectErrorStream(true).start();
+        java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(lines.readLine()).isEqualTo("locked");
+
+        long t0 = System.nanoTime();
+        Path python = environments.ensure(PYTHON, "interpreter", root, List.of("requirements.txt"));
+        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(python).isEqualTo(env.resolve("bin").resolve("python"));
+        assertThat(waitedMs).as("waited for the other process's build").isGreaterThan(1000);
+        assertThat(dir.resolve("envs").resolve(env.getFileName() + ".log")).as("and did not build it again").doesNotExist();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+    }
+
     private LoadedModel loadUnchecked(MdaiRuntime runtime, Path zip) {
         try {
             return load(runtime, zip);
