@@ -206,7 +206,8 @@ class RunLocalCommandTest {
             assertThat(row.get("class_index")).isEqualTo(line.get("class_index").asText());
             JsonNode probability = JSON.readTree(row.get("probability"));
             assertThat(probability).isEqualTo(line.get("probability"));
-            assertThat(probability.isArray() ? probability.size() : 1).isPositive();
+            assertThat(row.get("probability")).as("one probability per class").startsWith("[{\"class_index\":0,\"probability\":");
+            assertThat(probability).hasSize(2);
         }
         assertThat(out.toString()).contains("Model brightness version 1 (onnx, cpu): 2 request(s) over 2 DICOM image(s), "
                 + "1 file(s) skipped", "succeeded 2, failed 0, outputs 2");
@@ -289,6 +290,8 @@ class RunLocalCommandTest {
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).get("note")).isEqualTo("tinylib 1.0, \"quoted\", comma");
         assertThat(rows.get(0).get("probability")).isEqualTo("0.25");
+        assertThat(Files.readAllLines(csv, StandardCharsets.UTF_8).get(1)).as("only what needs quotes is quoted")
+                .startsWith("ANNOTATION,1.3.6.1.4.1.5962.1.2.1.20040119072730.12322,").endsWith(",\"tinylib 1.0, \"\"quoted\"\", comma\"");
         assertThat(jsonLines(dir.resolve("tiny.jsonl")).get(0).get("note").asText()).isEqualTo("tinylib 1.0, \"quoted\", comma");
         assertThat(out.toString()).contains("Python environment: " + dir.resolve("envs"), "(deleted)");
         try (Stream<Path> envs = Files.list(dir.resolve("envs"))) {

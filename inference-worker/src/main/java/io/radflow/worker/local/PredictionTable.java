@@ -2,6 +2,7 @@ package io.radflow.worker.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.radflow.schemas.avro.LabelClass;
@@ -45,7 +46,8 @@ final class PredictionTable implements AutoCloseable {
         createParent(csvFile);
         createParent(jsonlFile);
         this.csvOut = Files.newBufferedWriter(csvFile, StandardCharsets.UTF_8);
-        this.csv = new CsvMapper().writer(schema.build()).writeValues(csvOut);
+        // Quotes only what needs them (RFC 4180: separators, quotes, line breaks), not every long UID.
+        this.csv = new CsvMapper().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).writer(schema.build()).writeValues(csvOut);
         this.jsonl = new BufferedWriter(Files.newBufferedWriter(jsonlFile, StandardCharsets.UTF_8));
     }
 
@@ -94,7 +96,10 @@ final class PredictionTable implements AutoCloseable {
         }
         List<Object> scores = new ArrayList<>();
         for (ModelOutput.ClassScore s : o.classProbabilities()) {
-            scores.add(Map.of("class_index", s.classIndex(), "probability", s.probability()));
+            Map<String, Object> score = new LinkedHashMap<>();
+            score.put("class_index", s.classIndex());
+            score.put("probability", s.probability());
+            scores.add(score);
         }
         return scores;
     }
