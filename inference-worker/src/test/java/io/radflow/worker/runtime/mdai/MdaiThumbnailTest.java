@@ -32,28 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MdaiThumbnailTest {
 
-    /** Answers, per file it gets, with what the image is (format, size, mode) and the DICOM tags it came with. */
-    private static final String MODEL = """
-            from io import BytesIO
-            from PIL import Image
-
-            class MDAIModel:
-                def __init__(self):
-                    pass
-
-                def predict(self, data):
-                    out = []
-                    for f in data["files"]:
-                        img = Image.open(BytesIO(f["content"]))
-                        t = f["dicom_tags"]
-                        out.append({"type": "ANNOTATION", "study_uid": t["StudyInstanceUID"], "series_uid": t["SeriesInstanceUID"],
-                                    "instance_uid": t["SOPInstanceUID"], "frame_number": f.get("frame_number"), "class_index": 0,
-                                    "probability": 1.0,
-                                    "note": "%s %s %dx%d %s %s rows=%d" % (f["content_type"], img.format, img.width, img.height,
-                                                                           img.mode, t["Modality"], t["Rows"])})
-                    return out
-            """;
-
     @TempDir
     Path dir;
 
@@ -74,7 +52,7 @@ class MdaiThumbnailTest {
 
     private LoadedModel load(String config, InputType inputType) throws Exception {
         Path zip = TestPackages.zip("faulty", "thumbs-" + loaded.size(), dir, Map.of(".mdai/config.yaml", config,
-                ".mdai/mdai_deploy.py", MODEL, "requirements.txt", "Pillow\n"));
+                ".mdai/mdai_deploy.py", TestPackages.THUMBNAIL_MODEL, "requirements.txt", "Pillow\n"));
         ModelSpec s = MdaiRuntimeTest.spec(zip, TestPackages.faultyLabels(), 1);
         ModelSpec spec = new ModelSpec(s.key(), s.runtime(), s.device(), s.scope(), inputType, s.artifactFile(), s.artifactSha256(),
                 null, s.labelClasses(), Map.of(), 1);
@@ -100,7 +78,7 @@ class MdaiThumbnailTest {
         assertThat(outputs).hasSize(1);
         assertThat(outputs.get(0).instanceUid()).isEqualTo(f.instanceUid());
         assertThat(outputs.get(0).frameNumber()).isNull();
-        assertThat(outputs.get(0).note()).isEqualTo("image/jpeg JPEG 128x128 L CT rows=128");
+        assertThat(outputs.get(0).note()).isEqualTo("image/jpeg JPEG 128x128 L CT rows=128 MEMORY");
     }
 
     @Test
@@ -114,7 +92,7 @@ class MdaiThumbnailTest {
         for (int k = 0; k < outputs.size(); k++) {
             assertThat(outputs.get(k).frameNumber()).isEqualTo(k);
             assertThat(outputs.get(k).note()).isEqualTo("image/png PNG " + f.geometry().columns() + "x" + f.geometry().rows()
-                    + " L RTDOSE rows=" + f.geometry().rows());
+                    + " L RTDOSE rows=" + f.geometry().rows() + " MEMORY");
         }
     }
 
