@@ -1,27 +1,37 @@
 package io.radflow.worker.runtime.mdai;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.common.io.Directories;
 import io.radflow.schemas.avro.Device;
+import io.radflow.schemas.avro.InputType;
 import io.radflow.schemas.avro.RuntimeKind;
+import io.radflow.worker.preprocess.DicomImages;
 import io.radflow.worker.runtime.LoadedModel;
+import io.radflow.worker.runtime.ModelKey;
 import io.radflow.worker.runtime.ModelRuntime;
 import io.radflow.worker.runtime.ModelSpec;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -46,13 +56,13 @@ public final class MdaiRuntime implements ModelRuntime {
     /** Its modules: what {@link #runnerDirectory()} copies out of the jar (a jar's directory cannot be listed). */
     static final List<String> RUNNER_MODULES = List.of("__init__.py", "__main__.py", "protocol.py", "config.py",
             "requirements.py", "outputs.py", "predict.py", "prepare.py");
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MdaiSettings settings;
     private final PackageUnpacker unpacker;
     private final PythonEnvironments environments;
     /** The environment each loaded version runs in (absent: the interpreter itself). */
-    private final Map<io.radflow.worker.runtime.ModelKey, Path> environmentOf = new ConcurrentHashMap<>();
+    private final Map<ModelKey, Path> environmentOf = new ConcurrentHashMap<>();
     private final Path dataRoot;
     private final ScheduledExecutorService watchdog;
     private final AtomicBoolean gpuFallbackReported = new AtomicBoolean();
@@ -60,7 +70,7 @@ public final class MdaiRuntime implements ModelRuntime {
     private final Set<RunnerProcess> processes = ConcurrentHashMap.newKeySet();
     private Path runnerDirectory;
 
-    private final io.radflow.worker.preprocess.DicomImages dicom;
+    private final DicomImages dicom;
 
     /** A runtime without a frame renderer: packages that take thumbnails are refused. */
     public MdaiRuntime(MdaiSettings settings) {
@@ -68,7 +78,7 @@ public final class MdaiRuntime implements ModelRuntime {
     }
 
     /** @param dicom decodes frames for packages that take thumbnails (input type THUMBNAIL, config.yaml file_type thumbnail) */
-    public MdaiRuntime(MdaiSettings settings, io.radflow.worker.preprocess.DicomImages dicom) {
+    public MdaiRuntime(MdaiSettings settings, DicomImages dicom) {
         this.settings = settings;
         this.dicom = dicom;
         Path work = settings.workDir().toAbsolutePath().normalize();
@@ -148,8 +158,8 @@ public final class MdaiRuntime implements ModelRuntime {
      * when this host has none yet.
      */
     private String python(ModelSpec spec, MdaiPackage pkg, Map<String, String> env) {
-        com.fasterxml.jackson.databind.JsonNode prepared = prepare(spec, pkg, env);
-        List<String> files = new java.util.ArrayList<>();
+        JsonNode prepared = prepare(spec, pkg, env);
+        List<String> files = new ArrayList<>();
         prepared.path("requirements").forEach(f -> files.add(f.asText()));
         if (prepared.path("missing").isEmpty()) {
             environmentOf.remove(spec.key());
@@ -161,32 +171,37 @@ public final class MdaiRuntime implements ModelRuntime {
         return envPython.toString();
     }
 
-    private com.fasterxml.jackson.databind.JsonNode prepare(ModelSpec spec, MdaiPackage pkg, Map<String, String> env) {
+    private JsonNode prepare(ModelSpec spec, MdaiPackage pkg, Map<String, String> env) {
         String hostCuda = settings.hostCuda() == null ? "detect" : settings.hostCuda();
         ProcessBuilder pb = new ProcessBuilder(settings.python(), "-m", RUNNER + ".prepare", pkg.root().toString(),
                 settings.workerDevice() == Device.GPU ? "gpu" : "cpu", hostCuda).directory(pkg.root().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().putAll(env);
         String out;
-        String err;
+        Path output = null;
         try {
-            Process p = pb.start();
-            CompletableFutureText stderr = new CompletableFutureText(p.getErrorStream());
-            out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (!p.waitFor(settings.startTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            // Output to a file: no reader threads, and a hung check cannot block on a full pipe.
+            output = Files.createTempFile(settings.workDir().toAbsolutePath(), "prepare-", ".out");
+            Process p = pb.redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            if (!p.waitFor(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "checking the MD.ai package of " + spec.key()
                         + " took longer than worker.mdai.start.timeout");
             }
-            err = stderr.text();
+            out = Files.readString(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "cannot run worker.mdai.python (" + settings.python() + "): "
                     + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "interrupted while checking the MD.ai package of " + spec.key(), e);
+        } finally {
+            if (output != null) {
+                Directories.deleteQuietly(output);
+            }
         }
-        com.fasterxml.jackson.databind.JsonNode result;
+        JsonNode result;
         try {
             result = JSON.readTree(out.strip().isEmpty() ? "null" : out.strip().lines().reduce((a, b) -> b).orElse(""));
         } catch (IOException e) {
@@ -194,7 +209,7 @@ public final class MdaiRuntime implements ModelRuntime {
         }
         if (result == null || !result.isObject()) {
             throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "worker.mdai.python (" + settings.python()
-                    + ") could not check the MD.ai package of " + spec.key() + ": " + (err + out).strip());
+                    + ") could not check the MD.ai package of " + spec.key() + ": " + out.strip());
         }
         if (result.hasNonNull("error")) {
             throw new RadflowException(Reason.MODEL_LOAD_FAILED, "the MD.ai package of " + spec.key() + " cannot run on this host: "
@@ -203,39 +218,16 @@ public final class MdaiRuntime implements ModelRuntime {
         return result;
     }
 
-    /** Reads a stream to its end on a thread of its own. */
-    private static final class CompletableFutureText {
-        private final java.util.concurrent.CompletableFuture<String> text;
-
-        CompletableFutureText(InputStream in) {
-            text = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    return "";
-                }
-            });
-        }
-
-        String text() {
-            try {
-                return text.get(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                return "";
-            }
-        }
-    }
-
     /** The virtual environment the version's package runs in; empty when it runs on {@code worker.mdai.python} itself. */
-    public java.util.Optional<Path> environment(io.radflow.worker.runtime.ModelKey key) {
-        return java.util.Optional.ofNullable(environmentOf.get(key));
+    public Optional<Path> environment(ModelKey key) {
+        return Optional.ofNullable(environmentOf.get(key));
     }
 
     /**
      * Removes the environment the version's package ran in, as {@code mdai.delete_env} does; the
      * next load builds it again. Close the model first. False when it had none.
      */
-    public boolean deleteEnvironment(io.radflow.worker.runtime.ModelKey key) {
+    public boolean deleteEnvironment(ModelKey key) {
         Path env = environmentOf.remove(key);
         return env != null && environments.delete(env);
     }
@@ -246,7 +238,7 @@ public final class MdaiRuntime implements ModelRuntime {
      */
     private MdaiThumbnails thumbnails(ModelSpec spec, Map<String, Object> hello) {
         Object fileType = hello.get("file_type");
-        boolean thumbnail = "thumbnail".equals(fileType) || spec.inputType() == io.radflow.schemas.avro.InputType.THUMBNAIL;
+        boolean thumbnail = "thumbnail".equals(fileType) || spec.inputType() == InputType.THUMBNAIL;
         if (!thumbnail && !"dicom".equals(fileType)) {
             throw new RadflowException(Reason.MODEL_LOAD_FAILED, "the MD.ai package of " + spec.key() + " takes file_type "
                     + fileType + " (config.yaml); Radflow sends dicom or thumbnail");
@@ -307,7 +299,7 @@ public final class MdaiRuntime implements ModelRuntime {
                 }
                 byte[] bytes = in.readAllBytes();
                 modules.put(module, bytes);
-                sha.update(module.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update(module.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
                 sha.update(bytes);
             } catch (IOException e) {
