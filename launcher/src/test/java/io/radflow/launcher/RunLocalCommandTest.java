@@ -310,6 +310,34 @@ class RunLocalCommandTest {
     }
 
     @Test
+    void shouldListTheRequestsThatFailedAndExitOne() throws Exception {
+        byte[] pkg = zip(Map.of(".mdai/mdai_deploy.py", """
+                from io import BytesIO
+                import pydicom
+
+                class MDAIModel:
+                    def predict(self, data):
+                        ds = pydicom.dcmread(BytesIO(data["files"][0]["content"]), stop_before_pixels=True)
+                        if ds.Modality == "MR":
+                            raise ValueError("this model reads CT only")
+                        return [{"type": "NONE", "study_uid": ds.StudyInstanceUID, "series_uid": ds.SeriesInstanceUID,
+                                 "instance_uid": ds.SOPInstanceUID}]
+                """.getBytes(StandardCharsets.UTF_8)));
+        Path zip = export("ct-only", version(1, RuntimeKind.MDAI_PYTHON, Scope.INSTANCE, "ct-only.zip", pkg,
+                List.of(label(0, "L_any", "Any", LabelType.GLOBAL, Scope.INSTANCE, null)), Map.of()));
+        Path csv = dir.resolve("ct-only.csv");
+
+        assertThat(run(zip.toString(), data.toString(), "--output", csv.toString())).isEqualTo(1);
+
+        assertThat(csv(csv)).singleElement().satisfies(r -> {
+            assertThat(r.get("type")).isEqualTo("NONE");
+            assertThat(r.get("class_index")).isEmpty();
+        });
+        assertThat(out.toString()).contains("succeeded 1, failed 1, outputs 1", "FAILED 1.3.6.1.4.1.5962.1.1.4.1.1.20040826185059.5457: "
+                + "MODEL_ERROR", "ValueError: this model reads CT only");
+    }
+
+    @Test
     void shouldRunAnHttpEndpointVersion() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/classes", e -> reply(e, "[{\"name\": \"Dark\", \"type\": \"tag\"}, {\"name\": \"Bright\", \"type\": \"tag\"}]"));
