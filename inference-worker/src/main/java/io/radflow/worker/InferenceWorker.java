@@ -211,7 +211,7 @@ public final class InferenceWorker implements ManagedService {
             all.add(new OnnxRuntime(settings.onnx(), dicom));
         }
         if (!given.contains(RuntimeKind.MDAI_PYTHON)) {
-            all.add(new MdaiRuntime(settings.mdai()));
+            all.add(new MdaiRuntime(settings.mdai(), dicom));
         }
         if (!given.contains(RuntimeKind.HTTP)) {
             all.add(new HttpModelRuntime(settings.http(), dicom));

@@ -51,8 +51,12 @@ class ExternalModelFaultsIT {
         fx = new WorkerFixture(dir);
         String group = "external-faults-" + fx.run;
         fx.startGroupAtEnd(group);
+        // Offline: an unmet requirement is looked for in an empty wheelhouse only.
+        java.nio.file.Files.createDirectories(dir.resolve("wheelhouse"));
         worker = InferenceWorker.builder(fx.config(group, group, Map.of(
                 MdaiConfig.WORK_DIR.name(), dir.resolve("mdai").toString(),
+                MdaiConfig.ENV_DIR.name(), dir.resolve("mdai-envs").toString(),
+                MdaiConfig.PIP_FIND_LINKS.name(), dir.resolve("wheelhouse").toString(),
                 WorkerConfig.MODEL_TIMEOUT.name(), "5s",
                 WorkerConfig.RETRY_MAX_ATTEMPTS.name(), "2",
                 WorkerConfig.RETRY_INITIAL_BACKOFF.name(), "100ms",
@@ -142,9 +146,9 @@ class ExternalModelFaultsIT {
     }
 
     @Test
-    void shouldDeadLetterAPackageWhoseRequirementsAreMissing() throws Exception {
+    void shouldDeadLetterAPackageWhoseRequirementsPipCannotInstall() throws Exception {
         deadLetterThenNextSucceeds(job(mdaiPackage("missing-requirement"), null), faulty, Reason.MODEL_LOAD_FAILED,
-                "radflow-not-a-real-package==1.2.3 (not installed)", "numpy>=99.0 (installed: ");
+                "cannot install requirement 'numpy>=99.0' of requirements.txt from wheelhouse", "No matching distribution found");
     }
 
     // --- MD.ai models that misbehave while predicting ---------------------------------------------

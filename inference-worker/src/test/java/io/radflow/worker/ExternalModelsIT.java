@@ -9,6 +9,7 @@ import io.radflow.schemas.avro.Artifact;
 import io.radflow.schemas.avro.BoundingBox;
 import io.radflow.schemas.avro.HttpEndpoint;
 import io.radflow.schemas.avro.InferenceJob;
+import io.radflow.schemas.avro.InputType;
 import io.radflow.schemas.avro.JobInstance;
 import io.radflow.schemas.avro.JobState;
 import io.radflow.schemas.avro.JobStatus;
@@ -192,6 +193,33 @@ class ExternalModelsIT {
         try (Stream<Path> left = Files.walk(dir.resolve("mdai").resolve("data"))) {
             assertThat(left.filter(Files::isRegularFile).toList()).as("DISK inputs left behind").isEmpty();
         }
+    }
+
+    @Test
+    void shouldRunAnMdaiPackageThatTakesThumbnails() throws Exception {
+        Path zip = TestPackages.zip("faulty", "thumbnails", dir, Map.of(".mdai/config.yaml", "device_type: cpu\n",
+                ".mdai/mdai_deploy.py", TestPackages.THUMBNAIL_MODEL, "requirements.txt", "Pillow\n"));
+        String model = fx.registerModel("thumbnails", ModelVersion.newBuilder(version(RuntimeKind.MDAI_PYTHON, Scope.INSTANCE,
+                fx.artifact(zip), null, TestPackages.faultyLabels(), 1, 0)).setInputType(InputType.THUMBNAIL).build());
+        Map<String, Path> jobs = new LinkedHashMap<>();
+        List<InferenceJob> all = submitInstanceJobs(model, jobs);
+        Map<String, Integer> frames = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> j : jobs.entrySet()) {
+            frames.put(j.getKey(), IntensityReference.intensity(j.getValue()).size());
+        }
+        Map<String, List<Prediction>> byJob = await(jobs, frames.values().stream().mapToInt(Integer::intValue).sum());
+        for (InferenceJob job : all) {
+            List<Prediction> ps = byJob.get(job.getJobId());
+            assertThat(ps).hasSize(frames.get(job.getJobId()));
+            for (int k = 0; k < ps.size(); k++) {
+                assertIdentity(ps.get(k), job, job.getInstances().get(0).getSopInstanceUid(), ps.size() > 1 ? k : null,
+                        RuntimeKind.MDAI_PYTHON);
+                assertThat(ps.get(k).getNote()).startsWith("image/jpeg JPEG ");
+            }
+        }
+        // CT_small (39 kB, over the 30 kB threshold) reaches the model as files on disk, MR_small and rtdose in the message.
+        assertThat(byJob.values().stream().flatMap(List::stream).map(Prediction::getNote))
+                .anyMatch(n -> n.endsWith(" DISK")).anyMatch(n -> n.endsWith(" MEMORY"));
     }
 
     @Test

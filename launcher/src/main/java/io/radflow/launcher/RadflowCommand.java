@@ -7,6 +7,7 @@ import io.radflow.runs.cli.DlqCommand;
 import io.radflow.runs.cli.RunsCommand;
 import io.radflow.trigger.AutorunTriggerCommand;
 import io.radflow.worker.cli.InferenceWorkerCommand;
+import io.radflow.worker.cli.RunLocalCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
             UploadCommand.class,
             OrthancBridgeCommand.class,
             InferenceWorkerCommand.class,
+            RunLocalCommand.class,
             ResultsExporterCommand.class,
             HelpCommand.class
         },

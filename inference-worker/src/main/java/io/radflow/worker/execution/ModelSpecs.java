@@ -39,9 +39,9 @@ final class ModelSpecs {
 
     private ModelSpec build(ResolvedVersion resolved) {
         ModelVersion v = resolved.version();
-        if (v.getInputType() != InputType.DICOM) {
-            throw new RadflowException(Reason.MODEL_LOAD_FAILED, "input type " + v.getInputType()
-                    + " is not supported by this worker; versions it runs take DICOM input");
+        if (v.getInputType() != InputType.DICOM && v.getRuntime() != RuntimeKind.MDAI_PYTHON) {
+            throw new RadflowException(Reason.MODEL_LOAD_FAILED, "input type " + v.getInputType() + " is for MD.ai packages; "
+                    + v.getRuntime() + " versions take DICOM input");
         }
         Path artifact = null;
         String sha = null;

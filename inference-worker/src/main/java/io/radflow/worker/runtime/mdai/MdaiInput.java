@@ -32,20 +32,24 @@ final class MdaiInput implements AutoCloseable {
     private final Map<String, Object> data = new LinkedHashMap<>();
     private final List<Object> groupAnnotations = new ArrayList<>();
     private final Path callDir;
+    private final MdaiThumbnails thumbnails;
 
-    private MdaiInput(Path callDir) {
+    private MdaiInput(Path callDir, MdaiThumbnails thumbnails) {
         this.callDir = callDir;
+        this.thumbnails = thumbnails;
     }
 
     /**
      * @param grouped     MD.ai 0.4 batch form: {@code files} is a list of groups, one per request
      * @param dataDir     the runner's data directory
      * @param callId      names this call's directory under {@code dataDir} when the files go to disk
+     * @param thumbnails  renders each frame as an image with its DICOM tags (input type thumbnail); null: the DICOM files as stored
      */
-    static MdaiInput of(List<ModelRequest> requests, boolean grouped, long diskThresholdBytes, Path dataDir, String callId) {
+    static MdaiInput of(List<ModelRequest> requests, boolean grouped, long diskThresholdBytes, Path dataDir, String callId,
+                        MdaiThumbnails thumbnails) {
         long bytes = requests.stream().flatMap(r -> r.files().stream()).mapToLong(f -> f.content().length).sum();
         boolean disk = bytes > diskThresholdBytes;
-        MdaiInput input = new MdaiInput(disk ? dataDir.resolve(callId) : null);
+        MdaiInput input = new MdaiInput(disk ? dataDir.resolve(callId) : null, thumbnails);
         try {
             input.build(requests, grouped, disk, dataDir);
         } catch (IOException e) {
@@ -81,7 +85,21 @@ final class MdaiInput implements AutoCloseable {
             ModelRequest r = requests.get(g);
             List<Object> files = new ArrayList<>();
             for (int f = 0; f < r.files().size(); f++) {
-                files.add(file(r.files().get(f), disk, dataDir, "g" + g + "/f" + f + ".dcm"));
+                ModelFile file = r.files().get(f);
+                if (thumbnails == null) {
+                    files.add(file(file.content(), file.contentType(), disk, dataDir, "g" + g + "/f" + f + ".dcm"));
+                    continue;
+                }
+                List<MdaiThumbnails.Thumbnail> frames = thumbnails.of(file, r.args());
+                for (int k = 0; k < frames.size(); k++) {
+                    MdaiThumbnails.Thumbnail t = frames.get(k);
+                    Map<String, Object> entry = file(t.content(), t.contentType(), disk, dataDir, "g" + g + "/f" + f + "-" + k + "." + t.extension());
+                    entry.put("dicom_tags", t.dicomTags());
+                    if (t.frameNumber() != null) {
+                        entry.put("frame_number", (long) t.frameNumber());
+                    }
+                    files.add(entry);
+                }
             }
             groups.add(files);
             List<Object> own = new ArrayList<>();
@@ -98,18 +116,18 @@ final class MdaiInput implements AutoCloseable {
         data.put("args", new HashMap<>(requests.get(0).args()));
     }
 
-    private Map<String, Object> file(ModelFile f, boolean disk, Path dataDir, String name) throws IOException {
+    private Map<String, Object> file(byte[] content, String contentType, boolean disk, Path dataDir, String name) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         if (disk) {
             Path target = callDir.resolve(name);
             Files.createDirectories(target.getParent());
-            Files.write(target, f.content());
+            Files.write(target, content);
             m.put("content", null);
             m.put("content_path", dataDir.relativize(target).toString());
         } else {
-            m.put("content", f.content());
+            m.put("content", content);
         }
-        m.put("content_type", f.contentType() != null ? f.contentType() : "application/dicom");
+        m.put("content_type", contentType != null ? contentType : "application/dicom");
         return m;
     }
 

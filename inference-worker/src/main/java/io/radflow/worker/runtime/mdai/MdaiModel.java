@@ -49,6 +49,7 @@ final class MdaiModel implements LoadedModel {
     private final Supplier<RunnerProcess.Started> starter;
     private final Path dataDir;
     private final long diskThresholdBytes;
+    private final MdaiThumbnails thumbnails;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong calls = new AtomicLong();
     private volatile RunnerProcess process;
@@ -58,7 +59,8 @@ final class MdaiModel implements LoadedModel {
 
     /** @param starter starts a fresh runner for this package (first start and restarts); empties {@code dataDir} first */
     MdaiModel(ModelSpec spec, RunnerProcess.Started started, Supplier<RunnerProcess.Started> starter, Path dataDir,
-              long diskThresholdBytes) {
+              long diskThresholdBytes, MdaiThumbnails thumbnails) {
+        this.thumbnails = thumbnails;
         this.spec = spec;
         this.starter = starter;
         this.dataDir = dataDir;
@@ -75,6 +77,11 @@ final class MdaiModel implements LoadedModel {
     @Override
     public Device device() {
         return "gpu".equals(hello.get("device_type")) ? Device.GPU : Device.CPU;
+    }
+
+    /** True when the model receives each frame as a JPEG or PNG with its DICOM tags instead of the DICOM files. */
+    boolean takesThumbnails() {
+        return thumbnails != null;
     }
 
     /** The runner's PID (changes when the process is restarted). */
@@ -158,7 +165,8 @@ final class MdaiModel implements LoadedModel {
         }
         boolean grouped = spec.maxBatchSize() > 1;
         Map<String, Object> response;
-        try (MdaiInput input = MdaiInput.of(requests, grouped, diskThresholdBytes, dataDir, "call-" + calls.incrementAndGet())) {
+        try (MdaiInput input = MdaiInput.of(requests, grouped, diskThresholdBytes, dataDir, "call-" + calls.incrementAndGet(),
+                thumbnails)) {
             Map<String, Object> message = new LinkedHashMap<>();
             message.put("kind", "predict");
             message.put("grouped", grouped);
@@ -172,6 +180,9 @@ final class MdaiModel implements LoadedModel {
                 log.info("python runner crashed on a call of several jobs, running them one at a time model={} version={} jobs={}",
                         spec.key().modelId(), spec.key().version(), requests.size());
                 return isolate(requests, deadline);
+            }
+            if (e.reason() == Reason.UNREADABLE_DICOM && requests.size() > 1) {
+                return isolate(requests, deadline); // a file that cannot be rendered as thumbnails fails its own job only
             }
             return failAll(requests.size(), e);
         }

@@ -1,27 +1,37 @@
 package io.radflow.worker.runtime.mdai;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.radflow.common.error.RadflowException;
 import io.radflow.common.error.Reason;
 import io.radflow.common.io.Directories;
 import io.radflow.schemas.avro.Device;
+import io.radflow.schemas.avro.InputType;
 import io.radflow.schemas.avro.RuntimeKind;
+import io.radflow.worker.preprocess.DicomImages;
 import io.radflow.worker.runtime.LoadedModel;
+import io.radflow.worker.runtime.ModelKey;
 import io.radflow.worker.runtime.ModelRuntime;
 import io.radflow.worker.runtime.ModelSpec;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -45,10 +55,14 @@ public final class MdaiRuntime implements ModelRuntime {
     static final String RUNNER = "radflow_mdai_runner";
     /** Its modules: what {@link #runnerDirectory()} copies out of the jar (a jar's directory cannot be listed). */
     static final List<String> RUNNER_MODULES = List.of("__init__.py", "__main__.py", "protocol.py", "config.py",
-            "requirements.py", "outputs.py", "predict.py");
+            "requirements.py", "outputs.py", "predict.py", "prepare.py");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MdaiSettings settings;
     private final PackageUnpacker unpacker;
+    private final PythonEnvironments environments;
+    /** The environment each loaded version runs in (absent: the interpreter itself). */
+    private final Map<ModelKey, Path> environmentOf = new ConcurrentHashMap<>();
     private final Path dataRoot;
     private final ScheduledExecutorService watchdog;
     private final AtomicBoolean gpuFallbackReported = new AtomicBoolean();
@@ -56,10 +70,20 @@ public final class MdaiRuntime implements ModelRuntime {
     private final Set<RunnerProcess> processes = ConcurrentHashMap.newKeySet();
     private Path runnerDirectory;
 
+    private final DicomImages dicom;
+
+    /** A runtime without a frame renderer: packages that take thumbnails are refused. */
     public MdaiRuntime(MdaiSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param dicom decodes frames for packages that take thumbnails (input type THUMBNAIL, config.yaml file_type thumbnail) */
+    public MdaiRuntime(MdaiSettings settings, DicomImages dicom) {
         this.settings = settings;
+        this.dicom = dicom;
         Path work = settings.workDir().toAbsolutePath().normalize();
         this.unpacker = new PackageUnpacker(work.resolve("packages"), settings.packageMaxBytes());
+        this.environments = new PythonEnvironments(settings.envs());
         // One directory per runtime: several workers may share a JVM (tests) or a machine.
         this.dataRoot = work.resolve("data").resolve(Long.toString(ProcessHandle.current().pid()))
                 .resolve(java.util.UUID.randomUUID().toString().substring(0, 8));
@@ -88,10 +112,11 @@ public final class MdaiRuntime implements ModelRuntime {
         // instance's last calls, and each empties its own directory at start and at close.
         Path dataDir = dataRoot.resolve(name + "-" + UUID.randomUUID().toString().substring(0, 8));
         String gpu = settings.workerDevice() == Device.GPU ? Integer.toString(settings.gpuDeviceId()) : "none";
-        List<String> command = runnerCommand(settings.python(), pkg.root(), dataDir, gpu);
         Map<String, String> env = new HashMap<>();
         env.put("PYTHONUNBUFFERED", "1");
         env.put("PYTHONPATH", pythonPath(runnerDirectory(), System.getenv("PYTHONPATH")));
+        String python = python(spec, pkg, env);
+        List<String> command = runnerCommand(python, pkg.root(), dataDir, gpu);
         java.util.function.Supplier<RunnerProcess.Started> starter = () -> {
             Directories.delete(dataDir);
             try {
@@ -113,26 +138,116 @@ public final class MdaiRuntime implements ModelRuntime {
         }
         MdaiModel model;
         try {
-            model = new MdaiModel(spec, started, starter, dataDir, settings.diskThresholdBytes());
-            checkFileType(spec, started.hello());
+            model = new MdaiModel(spec, started, starter, dataDir, settings.diskThresholdBytes(), thumbnails(spec, started.hello()));
         } catch (RuntimeException e) {
             started.process().close();
             Directories.deleteQuietly(dataDir);
             throw e;
         }
         reportDevice(spec, started.hello());
-        log.info("MD.ai package loaded model={} version={} pid={} python={} predictBatch={} device={} callSize={} root={}",
-                spec.key().modelId(), spec.key().version(), started.process().pid(), started.hello().get("python"),
-                model.hasPredictBatch(), model.device(), model.callSize(), pkg.root());
+        log.info("MD.ai package loaded model={} version={} pid={} python={} predictBatch={} device={} callSize={} input={} root={}",
+                spec.key().modelId(), spec.key().version(), started.process().pid(), started.hello().get("executable"),
+                model.hasPredictBatch(), model.device(), model.callSize(), model.takesThumbnails() ? "thumbnail" : "dicom", pkg.root());
         return model;
     }
 
-    private static void checkFileType(ModelSpec spec, Map<String, Object> hello) {
-        Object fileType = hello.get("file_type");
-        if (!"dicom".equals(fileType)) {
-            throw new RadflowException(Reason.MODEL_LOAD_FAILED, "the MD.ai package of " + spec.key() + " takes file_type "
-                    + fileType + " (config.yaml); this worker sends DICOM files (input type " + spec.inputType() + ")");
+    /**
+     * Checks config.yaml's base_image and cuda_version against this host, then gives the
+     * interpreter the package runs on: {@code worker.mdai.python} itself when it has everything
+     * requirements.txt names (or there is none), else the package's own environment, built first
+     * when this host has none yet.
+     */
+    private String python(ModelSpec spec, MdaiPackage pkg, Map<String, String> env) {
+        JsonNode prepared = prepare(spec, pkg, env);
+        List<String> files = new ArrayList<>();
+        prepared.path("requirements").forEach(f -> files.add(f.asText()));
+        if (prepared.path("missing").isEmpty()) {
+            environmentOf.remove(spec.key());
+            return settings.python();
         }
+        String interpreter = prepared.path("executable").asText() + "\0" + prepared.path("version").asText();
+        Path envPython = environments.ensure(settings.python(), interpreter, pkg.root(), files);
+        environmentOf.put(spec.key(), envPython.getParent().getParent());
+        return envPython.toString();
+    }
+
+    private JsonNode prepare(ModelSpec spec, MdaiPackage pkg, Map<String, String> env) {
+        String hostCuda = settings.hostCuda() == null ? "detect" : settings.hostCuda();
+        ProcessBuilder pb = new ProcessBuilder(settings.python(), "-m", RUNNER + ".prepare", pkg.root().toString(),
+                settings.workerDevice() == Device.GPU ? "gpu" : "cpu", hostCuda).directory(pkg.root().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().putAll(env);
+        String out;
+        Path output = null;
+        try {
+            // Output to a file: no reader threads, and a hung check cannot block on a full pipe.
+            output = Files.createTempFile(settings.workDir().toAbsolutePath(), "prepare-", ".out");
+            Process p = pb.redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            if (!p.waitFor(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "checking the MD.ai package of " + spec.key()
+                        + " took longer than worker.mdai.start.timeout");
+            }
+            out = Files.readString(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "cannot run worker.mdai.python (" + settings.python() + "): "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "interrupted while checking the MD.ai package of " + spec.key(), e);
+        } finally {
+            if (output != null) {
+                Directories.deleteQuietly(output);
+            }
+        }
+        JsonNode result;
+        try {
+            result = JSON.readTree(out.strip().isEmpty() ? "null" : out.strip().lines().reduce((a, b) -> b).orElse(""));
+        } catch (IOException e) {
+            result = null;
+        }
+        if (result == null || !result.isObject()) {
+            throw new RadflowException(Reason.RUNTIME_UNAVAILABLE, "worker.mdai.python (" + settings.python()
+                    + ") could not check the MD.ai package of " + spec.key() + ": " + out.strip());
+        }
+        if (result.hasNonNull("error")) {
+            throw new RadflowException(Reason.MODEL_LOAD_FAILED, "the MD.ai package of " + spec.key() + " cannot run on this host: "
+                    + result.get("error").asText());
+        }
+        return result;
+    }
+
+    /** The virtual environment the version's package runs in; empty when it runs on {@code worker.mdai.python} itself. */
+    public Optional<Path> environment(ModelKey key) {
+        return Optional.ofNullable(environmentOf.get(key));
+    }
+
+    /**
+     * Removes the environment the version's package ran in, as {@code mdai.delete_env} does; the
+     * next load builds it again. Close the model first. False when it had none.
+     */
+    public boolean deleteEnvironment(ModelKey key) {
+        Path env = environmentOf.remove(key);
+        return env != null && environments.delete(env);
+    }
+
+    /**
+     * The frame renderer when the package takes thumbnails: the version's input type is THUMBNAIL or
+     * config.yaml says {@code file_type: thumbnail}; null when it takes the DICOM files.
+     */
+    private MdaiThumbnails thumbnails(ModelSpec spec, Map<String, Object> hello) {
+        Object fileType = hello.get("file_type");
+        boolean thumbnail = "thumbnail".equals(fileType) || spec.inputType() == InputType.THUMBNAIL;
+        if (!thumbnail && !"dicom".equals(fileType)) {
+            throw new RadflowException(Reason.MODEL_LOAD_FAILED, "the MD.ai package of " + spec.key() + " takes file_type "
+                    + fileType + " (config.yaml); Radflow sends dicom or thumbnail");
+        }
+        if (thumbnail && dicom == null) {
+            throw new RadflowException(Reason.MODEL_LOAD_FAILED, "the MD.ai package of " + spec.key()
+                    + " takes thumbnails, but this runtime has no frame renderer");
+        }
+        return thumbnail ? new MdaiThumbnails(dicom) : null;
     }
 
     private void reportDevice(ModelSpec spec, Map<String, Object> hello) {
@@ -184,7 +299,7 @@ public final class MdaiRuntime implements ModelRuntime {
                 }
                 byte[] bytes = in.readAllBytes();
                 modules.put(module, bytes);
-                sha.update(module.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update(module.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
                 sha.update(bytes);
             } catch (IOException e) {

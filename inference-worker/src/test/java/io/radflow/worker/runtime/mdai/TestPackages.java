@@ -63,6 +63,29 @@ public final class TestPackages {
         return zip;
     }
 
+    /** An mdai_deploy.py for thumbnail input that answers, per file it gets (PIL reads it), with what the image is (format, size, mode) and the DICOM tags it came with. */
+    public static final String THUMBNAIL_MODEL = """
+            from io import BytesIO
+            from PIL import Image
+
+            class MDAIModel:
+                def __init__(self):
+                    pass
+
+                def predict(self, data):
+                    out = []
+                    for f in data["files"]:
+                        img = Image.open(f["content_path"] if f.get("content_path") else BytesIO(f["content"]))
+                        t = f["dicom_tags"]
+                        out.append({"type": "ANNOTATION", "study_uid": t["StudyInstanceUID"], "series_uid": t["SeriesInstanceUID"],
+                                    "instance_uid": t["SOPInstanceUID"], "frame_number": f.get("frame_number"), "class_index": 0,
+                                    "probability": 1.0,
+                                    "note": "%s %s %dx%d %s %s rows=%d %s" % (f["content_type"], img.format, img.width, img.height,
+                                                                              img.mode, t["Modality"], t["Rows"],
+                                                                              data["input_data_source"])})
+                    return out
+            """;
+
     /** The intensity model's labels, by class index: see its mdai_deploy.py. */
     public static List<LabelClass> intensityLabels() {
         return List.of(

@@ -16,6 +16,17 @@ from . import API_VERSION, config, protocol, requirements
 from .predict import predict
 
 
+def package_folders(package_root):
+    """Every folder under the package root but .mdai/ itself, in a stable order; __pycache__ and
+    other hidden folders are not code."""
+    found = []
+    for current, dirs, _ in os.walk(package_root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not (d.startswith(".") and d != ".mdai"))
+        if current != package_root and os.path.normpath(current) != os.path.join(os.path.normpath(package_root), ".mdai"):
+            found.append(current)
+    return found
+
+
 def main(argv=None):
     # Before anything else runs: nothing a model prints may reach the real stdout.
     channel = protocol.take_streams()
@@ -31,6 +42,9 @@ def main(argv=None):
     os.chdir(package_root)
     sys.path.insert(0, package_root)
     sys.path.insert(1, mdai_dir)
+    # As on MD.ai, every folder of the package is importable (after the root and .mdai/).
+    for i, folder in enumerate(package_folders(package_root)):
+        sys.path.insert(2 + i, folder)
     try:
         settings = config.read_config(mdai_dir)
     except Exception as e:  # noqa: BLE001

@@ -1,4 +1,5 @@
-"""requirements.txt, checked against what this interpreter has (nothing is installed at run time).
+"""requirements.txt, checked against what this interpreter has (the worker gives a package an environment of its own
+when it lacks something; see prepare.py and the worker's PythonEnvironments).
 
 A line whose environment marker (PEP 508) does not apply here is skipped; a marker that cannot
 be read counts as applying. Versions are compared on their release numbers (PEP 440 without
