@@ -39,6 +39,16 @@ class TriggerConfigTest {
     }
 
     @Test
+    void shouldPollForATenthOfTheCommitIntervalSoAQuietTriggerCommitsOnTime() {
+        assertThat(TriggerStreamsConfig.properties(load(Map.of(), Map.of()), java.nio.file.Path.of("/tmp/t")))
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L).containsEntry(StreamsConfig.POLL_MS_CONFIG, 10L);
+        assertThat(TriggerStreamsConfig.properties(load(Map.of("trigger.commit.interval", "10ms"), Map.of()), java.nio.file.Path.of("/tmp/t")))
+                .containsEntry(StreamsConfig.POLL_MS_CONFIG, 1L);
+        assertThat(TriggerStreamsConfig.properties(load(Map.of("trigger.commit.interval", "30s"), Map.of()), java.nio.file.Path.of("/tmp/t")))
+                .as("never longer than Kafka Streams' own default").containsEntry(StreamsConfig.POLL_MS_CONFIG, 100L);
+    }
+
+    @Test
     void shouldHandTheGlobalExceptionHandlerSettingToThePartitionAssignorToo() {
         Properties p = TriggerStreamsConfig.properties(load(Map.of(), Map.of()), java.nio.file.Path.of("/var/lib/radflow/trigger"));
 

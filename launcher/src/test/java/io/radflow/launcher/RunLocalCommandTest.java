@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.sun.net.httpserver.HttpServer;
 import io.radflow.content.FileContentStore;
 import io.radflow.content.StoredContent;
+import io.radflow.registry.api.Representations;
 import io.radflow.registry.export.ModelExporter;
 import io.radflow.schemas.avro.AnnotationMode;
 import io.radflow.schemas.avro.Artifact;
@@ -27,7 +28,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,22 +95,13 @@ class RunLocalCommandTest {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         ModelSettings model = ModelSettings.newBuilder(Events.model("model-" + name, "project-1", Scope.INSTANCE, now))
                 .setName(name).setVersions(new ArrayList<>(List.of(versions))).build();
-        Method describeVersion = Class.forName("io.radflow.registry.api.Representations")
-                .getDeclaredMethod("version", ModelVersion.class);
-        describeVersion.setAccessible(true);
         Path zip = new ModelExporter(store, JSON, dir.resolve("scratch")).export(model, null, "alice", now, m -> {
             Map<String, Object> card = new HashMap<>();
             card.put("id", m.getModelId());
             card.put("name", m.getName());
             card.put("activeVersion", m.getActiveVersion());
             return card;
-        }, v -> {
-            try {
-                return describeVersion.invoke(null, v);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        }, Representations::version);
         return Files.move(zip, dir.resolve(name + ".zip"));
     }
 

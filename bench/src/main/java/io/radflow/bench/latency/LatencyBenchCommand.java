@@ -70,7 +70,7 @@ public final class LatencyBenchCommand implements Callable<Integer> {
         Duration worker = workerCommitMs == null ? p.workerCommitInterval() : Duration.ofMillis(workerCommitMs);
         PrintWriter out = spec.commandLine().getOut();
         try (BenchCluster cluster = BenchCluster.connect(connection, out)) {
-            new LatencyBenchmark(cluster.config(), new LatencyBenchmark.Options(uploads, rate, warmup, trigger, worker, batch, dicom), out)
+            new LatencyBenchmark(cluster.config(), new LatencyBenchmark.Options(uploads, rate, warmup, p, trigger, worker, batch, dicom), out)
                     .run();
         }
         return 0;

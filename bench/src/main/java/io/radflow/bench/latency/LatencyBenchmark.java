@@ -69,8 +69,13 @@ public final class LatencyBenchmark {
      * @param samples uploads per measured row
      * @param rate    uploads per second of the steady-rate rows
      */
-    public record Options(int samples, double rate, int warmup, Duration triggerCommitInterval, Duration workerCommitInterval,
-                          int batch, Path dicom) {
+    public record Options(int samples, double rate, int warmup, LatencyProfile profile, Duration triggerCommitInterval,
+                          Duration workerCommitInterval, int batch, Path dicom) {
+
+        /** True when the commit intervals are the profile's own, so its goal applies. */
+        boolean asProfile() {
+            return triggerCommitInterval.equals(profile.triggerCommitInterval()) && workerCommitInterval.equals(profile.workerCommitInterval());
+        }
     }
 
     /** One row: end-to-end percentiles and each hop's. */
@@ -150,6 +155,15 @@ public final class LatencyBenchmark {
                     out.printf("%s: pipeline - floor: p50 %+.1f ms, p99 %+.1f ms%n", i == 0 ? "one at a time" : rate,
                             pipelineRow.endToEnd().at(50) - floorRow.endToEnd().at(50),
                             pipelineRow.endToEnd().at(99) - floorRow.endToEnd().at(99));
+                }
+                if (options.asProfile()) {
+                    Row worst = rows.get(1).endToEnd().at(50) > rows.get(3).endToEnd().at(50) ? rows.get(1) : rows.get(3);
+                    double p50 = worst.endToEnd().at(50);
+                    double p99 = Math.max(rows.get(1).endToEnd().at(99), rows.get(3).endToEnd().at(99));
+                    LatencyProfile p = options.profile();
+                    out.printf("goal of the %s profile: p50 <= %d ms%s: %s (pipeline p50 up to %.1f ms, p99 up to %.1f ms)%n", p.name(),
+                            p.goalP50Ms(), p.goalP99Ms() > 0 ? ", p99 <= " + p.goalP99Ms() + " ms" : "",
+                            p50 <= p.goalP50Ms() && (p.goalP99Ms() == 0 || p99 <= p.goalP99Ms()) ? "met" : "NOT met", p50, p99);
                 }
                 out.flush();
                 return rows;

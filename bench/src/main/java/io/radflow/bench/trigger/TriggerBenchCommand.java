@@ -45,10 +45,15 @@ public final class TriggerBenchCommand implements Callable<Integer> {
             description = "Kafka Streams threads of the trigger; the loops keep one thread (default: ${DEFAULT-VALUE}).")
     int streamThreads;
 
+    @Option(names = "--commit-interval", paramLabel = "MS",
+            description = "How often every contender commits, trigger.commit.interval for the trigger (default: the trigger's, 100).")
+    Long commitIntervalMs;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        TriggerBenchmark.Options options = new TriggerBenchmark.Options(records, instancesPerStudy, rounds, true, streamThreads);
+        TriggerBenchmark.Options options = new TriggerBenchmark.Options(records, instancesPerStudy, rounds, true, streamThreads,
+                commitIntervalMs == null ? TriggerBenchmark.COMMIT_INTERVAL : java.time.Duration.ofMillis(commitIntervalMs));
         DevStack stack = null;
         try {
             String bootstrap;

@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class TriggerBenchmark {
 
     private static final Logger log = LoggerFactory.getLogger(TriggerBenchmark.class);
-    static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+    /** The trigger's default commit interval, which every contender uses unless told otherwise. */
+    public static final Duration COMMIT_INTERVAL = TriggerConfig.COMMIT_INTERVAL.defaultValue();
     static final Duration TIMEOUT = Duration.ofMinutes(10);
     private static final String MODEL_ID = "bench-model";
     private static final int MODEL_VERSION = 1;
@@ -73,7 +74,13 @@ public final class TriggerBenchmark {
      * @param warmUp            run one unmeasured round first, so every contender is measured with the JIT warm
      * @param streamThreads     the trigger's Kafka Streams threads (the loops have one thread each)
      */
-    public record Options(int records, int instancesPerStudy, int rounds, boolean warmUp, int streamThreads) {
+    /** @param commitInterval how often every contender commits (trigger.commit.interval for the trigger) */
+    public record Options(int records, int instancesPerStudy, int rounds, boolean warmUp, int streamThreads, Duration commitInterval) {
+
+        public Options(int records, int instancesPerStudy, int rounds, boolean warmUp, int streamThreads) {
+            this(records, instancesPerStudy, rounds, warmUp, streamThreads, COMMIT_INTERVAL);
+        }
+
         public Options {
             if (records < 1000) {
                 throw new IllegalArgumentException("records must be at least 1000, was " + records);
@@ -124,7 +131,7 @@ public final class TriggerBenchmark {
      * @param triggerSplit where the trigger's stream threads spent their time in its last measured round
      * @param triggerState what the trigger's state cost in its last measured round (its changelogs)
      */
-    public record Result(int records, int partitions, Figure exactlyOnceLoop, Figure atLeastOnceLoop, Figure jobLoop,
+    public record Result(int records, int partitions, Duration commitInterval, Figure exactlyOnceLoop, Figure atLeastOnceLoop, Figure jobLoop,
                          Figure streamsCopy, Figure trigger, ThreadTimeSplit triggerSplit, ChangelogSize triggerState) {
 
         public double ratioToExactlyOnceLoop() {
@@ -138,7 +145,7 @@ public final class TriggerBenchmark {
         public List<String> report() {
             List<String> lines = new ArrayList<>();
             lines.add(String.format("%,d upload events, INSTANCE scope (one auto-run model: one job per event), %d partitions in and out,"
-                    + " commit every %d ms; median of %d rounds (each round, events/s)", records, partitions, COMMIT_INTERVAL.toMillis(),
+                    + " commit every %d ms; median of %d rounds (each round, events/s)", records, partitions, commitInterval.toMillis(),
                     trigger.perSecond().size()));
             lines.add(String.format("  %-62s %16s  %s  %s", "", "median", "CPU/event", "rounds"));
             for (Figure f : List.of(exactlyOnceLoop, atLeastOnceLoop, jobLoop, streamsCopy, trigger)) {
@@ -178,20 +185,20 @@ public final class TriggerBenchmark {
                 Map<String, Contender> contenders = new LinkedHashMap<>();
                 String exactlyOnceName = "plain loop, exactly-once (transactions, offsets in them)";
                 contenders.put(exactlyOnceName,
-                        (out, id) -> measureLoop(bootstrapServers, topics, out, records, true, id, PlainLoop.Transform.COPY));
+                        (out, id) -> measureLoop(bootstrapServers, topics, out, records, true, id, PlainLoop.Transform.COPY, options.commitInterval()));
                 String atLeastOnceName = "plain loop, at-least-once (acks=all, offset commits)";
                 contenders.put(atLeastOnceName,
-                        (out, id) -> measureLoop(bootstrapServers, topics, out, records, false, id, PlainLoop.Transform.COPY));
+                        (out, id) -> measureLoop(bootstrapServers, topics, out, records, false, id, PlainLoop.Transform.COPY, options.commitInterval()));
                 InstanceJobWork jobWork = new InstanceJobWork(topics.uploads().name(), serdes.valueDeserializer(topics.uploads()),
                         serdes.keySerializer(topics.jobs()), serdes.valueSerializer(topics.jobs()), MODEL_ID, MODEL_VERSION);
                 String jobLoopName = "plain loop doing the trigger's work, exactly-once (diagnostic)";
-                contenders.put(jobLoopName, (out, id) -> measureLoop(bootstrapServers, topics, out, records, true, id, jobWork));
+                contenders.put(jobLoopName, (out, id) -> measureLoop(bootstrapServers, topics, out, records, true, id, jobWork, options.commitInterval()));
                 String streamsCopyName = "Kafka Streams copy, exactly_once_v2 (diagnostic)";
-                contenders.put(streamsCopyName, (out, id) -> measureStreamsCopy(bootstrapServers, topics, out, records, id));
+                contenders.put(streamsCopyName, (out, id) -> measureStreamsCopy(bootstrapServers, topics, out, records, id, options.commitInterval()));
                 String triggerName = "auto-run trigger (Kafka Streams, exactly_once_v2" + (options.streamThreads() > 1
                         ? ", " + options.streamThreads() + " threads)" : ")");
                 contenders.put(triggerName, (out, id) -> measureTrigger(bootstrapServers, schemaRegistryUrl, topics, out, records,
-                        options.streamThreads(), id));
+                        options.streamThreads(), id, options.commitInterval()));
                 List<String> names = new ArrayList<>(contenders.keySet());
                 Map<String, List<Double>> rates = new HashMap<>();
                 Map<String, List<Double>> cpu = new HashMap<>();
@@ -227,7 +234,7 @@ public final class TriggerBenchmark {
                     }
                 }
                 Function<String, Figure> figure = n -> new Figure(n, rates.get(n), cpu.get(n));
-                return new Result(records, topics.uploads().partitions(), figure.apply(exactlyOnceName), figure.apply(atLeastOnceName),
+                return new Result(records, topics.uploads().partitions(), options.commitInterval(), figure.apply(exactlyOnceName), figure.apply(atLeastOnceName),
                         figure.apply(jobLoopName), figure.apply(streamsCopyName), figure.apply(triggerName), triggerSplit,
                         triggerState);
             } finally {
@@ -249,11 +256,12 @@ public final class TriggerBenchmark {
     }
 
     private static Measurement measureLoop(String bootstrap, TriggerTopics topics, Topic<byte[], byte[]> out, int records,
-                                           boolean exactlyOnce, String id, PlainLoop.Transform transform) throws Exception {
+                                           boolean exactlyOnce, String id, PlainLoop.Transform transform, Duration commitInterval)
+            throws Exception {
         OutputCounter counter = new OutputCounter(bootstrap, out.name());
         CompletableFuture<OutputCounter.Observed> observed = CompletableFuture.supplyAsync(() -> counter.await(records, TIMEOUT));
         long cpu0 = ThreadCpu.currentThreadNanos();
-        PlainLoop.run(bootstrap, topics.uploads().name(), out.name(), records, exactlyOnce, COMMIT_INTERVAL, id, transform);
+        PlainLoop.run(bootstrap, topics.uploads().name(), out.name(), records, exactlyOnce, commitInterval, id, transform);
         double cpu = (ThreadCpu.currentThreadNanos() - cpu0) / 1000.0 / records;
         OutputCounter.Observed seen = observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         if (transform != PlainLoop.Transform.COPY) {
@@ -263,17 +271,17 @@ public final class TriggerBenchmark {
     }
 
     private static Measurement measureStreamsCopy(String bootstrap, TriggerTopics topics, Topic<byte[], byte[]> out, int records,
-                                                  String id) throws Exception {
+                                                  String id, Duration commitInterval) throws Exception {
         OutputCounter counter = new OutputCounter(bootstrap, out.name());
         CompletableFuture<OutputCounter.Observed> observed = CompletableFuture.supplyAsync(() -> counter.await(records, TIMEOUT));
-        try (StreamsPassThrough copy = new StreamsPassThrough(bootstrap, topics.uploads().name(), out.name(), id, COMMIT_INTERVAL)) {
+        try (StreamsPassThrough copy = new StreamsPassThrough(bootstrap, topics.uploads().name(), out.name(), id, commitInterval)) {
             double rate = observed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).perSecond();
             return new Measurement(rate, ThreadCpu.streamThreadsNanos(id) / 1000.0 / records, copy.timeSplit(), null);
         }
     }
 
     private static Measurement measureTrigger(String bootstrap, String registryUrl, TriggerTopics shared, Topic<byte[], byte[]> out,
-                                         int records, int streamThreads, String id) throws Exception {
+                                         int records, int streamThreads, String id, Duration commitInterval) throws Exception {
         Topic<?, ?> jobs = shared.jobs();
         TriggerTopics topics = new TriggerTopics(shared.uploads(), shared.modelSettings(), shared.projectSettings(),
                 new Topic<>(out.name(), String.class, io.radflow.schemas.avro.InferenceJob.class, jobs.partitions(), jobs.cleanup(),
@@ -283,7 +291,7 @@ public final class TriggerBenchmark {
         values.put("schema.registry.url", registryUrl);
         values.put("metrics.port", "-1");
         values.put(TriggerConfig.APPLICATION_ID.name(), id);
-        values.put(TriggerConfig.COMMIT_INTERVAL.name(), COMMIT_INTERVAL.toMillis() + "ms");
+        values.put(TriggerConfig.COMMIT_INTERVAL.name(), commitInterval.toMillis() + "ms");
         values.put(TriggerConfig.STREAM_THREADS.name(), Integer.toString(streamThreads));
         RadflowConfig config = RadflowConfig.load(TriggerConfig.DEFINITION, ConfigSource.of("benchmark", values));
         OutputCounter counter = new OutputCounter(bootstrap, topics.jobs().name());

@@ -21,7 +21,7 @@ import java.util.Map;
  * What the API returns, as records Jackson writes. Enum values are lower-case with '-'
  * ("scikit-learn", "site-only", "mdai-python"); times are ISO-8601 UTC.
  */
-final class Representations {
+public final class Representations {
 
     private Representations() {
     }
@@ -33,7 +33,7 @@ final class Representations {
                      long revision) {
     }
 
-    record VersionJson(int version, String runtime, String scope, String inputType, String device, ArtifactJson artifact,
+    public record VersionJson(int version, String runtime, String scope, String inputType, String device, ArtifactJson artifact,
                        HttpEndpointJson httpEndpoint, List<LabelClassJson> labelClasses, Map<String, String> defaultArgs,
                        BatchingJson batching, RoutingJson routing, String createdAt, boolean cloned, String clonedFrom,
                        boolean exportResults) {
@@ -103,7 +103,8 @@ final class Representations {
                 time(m.getUpdatedAt()), time(m.getLastUsedAt()), time(m.getArchivedAt()), m.getRevision());
     }
 
-    static VersionJson version(ModelVersion v) {
+    /** A version as the REST API and the export manifest describe it. */
+    public static VersionJson version(ModelVersion v) {
         return new VersionJson(v.getVersion(), Enums.text(v.getRuntime()), Enums.text(v.getScope()), Enums.text(v.getInputType()),
                 Enums.text(v.getDevice()),
                 v.getArtifact() == null ? null : new ArtifactJson(v.getArtifact().getUri(), v.getArtifact().getSha256(),
