@@ -32,6 +32,11 @@ public final class BenchCluster implements AutoCloseable {
         return new BenchCluster(stack, connection.load(CommonConfig.DEFINITION));
     }
 
+    /** True when this benchmark started the cluster itself, so it may shape its topics. */
+    public boolean embedded() {
+        return stack != null;
+    }
+
     public RadflowConfig config() {
         return config;
     }

@@ -2,6 +2,7 @@ package io.radflow.bench;
 
 import io.radflow.bench.latency.LatencyBenchCommand;
 import io.radflow.bench.python.PythonBenchCommand;
+import io.radflow.bench.scale.ScaleBenchCommand;
 import io.radflow.bench.trigger.TriggerBenchCommand;
 import io.radflow.bench.worker.BackfillBenchCommand;
 import io.radflow.bench.worker.WorkerBenchCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "radflow 0.1.0",
         description = "Benchmarks: each prints Radflow's figure beside a baseline measured in the same run, and the ratio.",
         subcommands = {WorkerBenchCommand.class, TriggerBenchCommand.class, PythonBenchCommand.class, BackfillBenchCommand.class,
-            LatencyBenchCommand.class})
+            LatencyBenchCommand.class, ScaleBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     /** Exit code for invalid configuration or usage, as {@code ./radflow}'s. */

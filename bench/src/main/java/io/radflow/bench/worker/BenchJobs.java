@@ -106,12 +106,12 @@ public final class BenchJobs {
         return RadflowConfig.load(WorkerConfig.FULL, ConfigSource.of("bench", values));
     }
 
-    static ContentRef content(StoredContent dicom) {
+    public static ContentRef content(StoredContent dicom) {
         return ContentRef.newBuilder().setUri(dicom.uri().toString()).setSizeBytes(dicom.sizeBytes()).setSha256(dicom.sha256()).build();
     }
 
     /** An INSTANCE job of {@code modelId} over the file {@code ref} holds. */
-    static InferenceJob job(String jobId, String modelId, ContentRef ref, DicomAttributes attrs, String runId) {
+    public static InferenceJob job(String jobId, String modelId, ContentRef ref, DicomAttributes attrs, String runId) {
         return InferenceJob.newBuilder().setJobId(jobId).setProjectId("bench").setDatasetId("bench").setModelId(modelId)
                 .setModelVersion(1).setScope(Scope.INSTANCE).setScopeUid(attrs.sopInstanceUid())
                 .setStudyInstanceUid(attrs.studyInstanceUid())
@@ -122,7 +122,7 @@ public final class BenchJobs {
     }
 
     /** Predictions as a downstream consumer sees them ({@code read_committed}), from now on. */
-    static KafkaConsumer<String, Prediction> predictionReader(RadflowConfig common, TopicSerdes serdes) {
+    public static KafkaConsumer<String, Prediction> predictionReader(RadflowConfig common, TopicSerdes serdes) {
         Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", common.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS));
         props.put("isolation.level", "read_committed");
