@@ -56,8 +56,11 @@ public final class ScaleBenchmark {
     public record Options(List<Integer> workers, int jobsPerWorker, Duration modelDelay, Path dicom) {
     }
 
-    /** One worker count's figure. */
-    public record Step(int workers, int jobs, double jobsPerSecond) {
+    /**
+     * One worker count's figure, and the CPU this JVM (workers, broker, registry, model server)
+     * spent meanwhile: per job, and as cores busy on average.
+     */
+    public record Step(int workers, int jobs, double jobsPerSecond, double cpuMsPerJob, double coresBusy) {
     }
 
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -90,7 +93,8 @@ public final class ScaleBenchmark {
             out.printf("Scaling benchmark: %d INSTANCE jobs per worker through an HTTP model answering after %d ms, one consumer group "
                             + "on inference-jobs (%d partitions); each worker 1 executor thread, batch 1; ideal = one worker's rate x workers%n",
                     options.jobsPerWorker(), options.modelDelay().toMillis(), partitions);
-            out.printf("%8s %8s %10s %9s %9s %11s%n", "workers", "jobs", "jobs/s", "speed-up", "ideal", "of linear");
+            out.printf("%8s %8s %10s %9s %9s %11s   %s%n", "workers", "jobs", "jobs/s", "speed-up", "ideal", "of linear",
+                    "CPU of this JVM: ms/job, cores busy (of " + Runtime.getRuntime().availableProcessors() + ")");
             out.flush();
             List<Step> steps = new ArrayList<>();
             try (KafkaConsumer<String, Prediction> predictions = BenchJobs.predictionReader(common, serdes)) {
@@ -100,7 +104,8 @@ public final class ScaleBenchmark {
                     // One worker's rate: measured when the list starts with 1, else the first count's rate per worker.
                     double one = steps.get(0).jobsPerSecond() / steps.get(0).workers();
                     double speedUp = step.jobsPerSecond() / one;
-                    out.printf("%8d %8d %10.1f %9.2f %9d %10.0f%%%n", n, step.jobs(), step.jobsPerSecond(), speedUp, n, 100 * speedUp / n);
+                    out.printf("%8d %8d %10.1f %9.2f %9d %10.0f%%   %.1f, %.2f%n", n, step.jobs(), step.jobsPerSecond(), speedUp, n,
+                            100 * speedUp / n, step.cpuMsPerJob(), step.coresBusy());
                     out.flush();
                 }
             }
@@ -126,8 +131,10 @@ public final class ScaleBenchmark {
             awaitAssigned(started);
             burst(group + "-warm-up", 2 * workers, modelId, ref, attrs, producer, serdes, predictions); // load the model everywhere
             int jobs = options.jobsPerWorker() * workers;
+            long cpu0 = processCpuNanos();
             double seconds = burst(group + "-measured", jobs, modelId, ref, attrs, producer, serdes, predictions);
-            return new Step(workers, jobs, jobs / seconds);
+            double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+            return new Step(workers, jobs, jobs / seconds, cpuSeconds * 1000 / jobs, cpuSeconds / seconds);
         } finally {
             started.forEach(InferenceWorker::close);
         }
@@ -155,6 +162,10 @@ public final class ScaleBenchmark {
             }
         }
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void awaitAssigned(List<InferenceWorker> workers) throws InterruptedException {
