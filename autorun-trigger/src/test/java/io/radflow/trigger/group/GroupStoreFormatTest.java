@@ -75,32 +75,4 @@ class GroupStoreFormatTest {
         assertThat(read.pending()).as("one instance beyond the last emission, as format 1 meant").isTrue();
     }
 
-    @Test
-    void shouldRoundTripAnInstanceWithWhatItIsAndReadOneWrittenBeforeAsUnknown() throws IOException {
-        InstanceRecord r = new InstanceRecord(true, "d", "1.2.1", "1.2.1.1", 1, 1, "file:///x", "application/dicom", 10, null, 99,
-                "1.2.840.10008.5.1.4.1.1.88.11", "SR", false, null, "Report");
-        InstanceRecordSerde serde = new InstanceRecordSerde();
-        InstanceRecord read = serde.deserialize("t", serde.serialize("t", r));
-        assertThat(read).isEqualTo(r);
-        assertThat(read.facts().image()).isFalse();
-
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(1);
-        out.writeBoolean(true);
-        out.writeUTF("d");
-        out.writeUTF("1.2.1");
-        out.writeUTF("1.2.1.1");
-        out.writeBoolean(false);
-        out.writeInt(1);
-        out.writeUTF("file:///x");
-        out.writeUTF("application/dicom");
-        out.writeLong(10);
-        out.writeBoolean(false);
-        out.writeLong(99);
-        InstanceRecord old = serde.deserialize("t", bytes.toByteArray());
-        assertThat(old.sopUid()).isEqualTo("1.2.1.1");
-        assertThat(old.hasPixelData()).isNull();
-        assertThat(old.facts().image()).as("unknown: an image, as then").isTrue();
-    }
 }
