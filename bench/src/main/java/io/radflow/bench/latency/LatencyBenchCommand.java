@@ -1,9 +1,9 @@
 package io.radflow.bench.latency;
 
 import io.radflow.bench.BenchCluster;
+import io.radflow.bench.BenchDicom;
 import io.radflow.common.cli.ConnectionOptions;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -52,15 +52,12 @@ public final class LatencyBenchCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "The model's batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--dicom", paramLabel = "FILE", defaultValue = "/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm",
-            description = "DICOM file every upload carries, each time as a new instance (default: pydicom's CT_small.dcm).")
-    Path dicom;
+    @Mixin
+    BenchDicom sample;
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(dicom)) {
-            throw new ParameterException(spec.commandLine(), "no DICOM file at " + dicom + " (install python3-pydicom or pass --dicom FILE)");
-        }
+        Path dicom = sample.require(spec);
         if (uploads < 1 || rate <= 0 || warmup < 0 || batch < 1) {
             throw new ParameterException(spec.commandLine(), "--uploads, --rate and --batch must be positive, --warmup not negative");
         }

@@ -1,11 +1,11 @@
 package io.radflow.bench.scale;
 
 import io.radflow.bench.BenchCluster;
+import io.radflow.bench.BenchDicom;
 import io.radflow.common.cli.ConnectionOptions;
 import io.radflow.common.config.CommonConfig;
 import io.radflow.schemas.TopicCatalog;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,15 +52,12 @@ public final class ScaleBenchCommand implements Callable<Integer> {
             description = "Partitions of inference-jobs on the embedded broker (default ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--dicom", paramLabel = "FILE", defaultValue = "/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm",
-            description = "DICOM file every job runs on (default: pydicom's CT_small.dcm).")
-    Path dicom;
+    @Mixin
+    BenchDicom sample;
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(dicom)) {
-            throw new ParameterException(spec.commandLine(), "no DICOM file at " + dicom + " (install python3-pydicom or pass --dicom FILE)");
-        }
+        Path dicom = sample.require(spec);
         if (workers.isEmpty() || workers.stream().anyMatch(n -> n < 1) || jobsPerWorker < 1 || modelDelayMs < 0 || partitions < 1) {
             throw new ParameterException(spec.commandLine(), "--workers, --jobs-per-worker and --partitions must be positive, --model-delay not negative");
         }

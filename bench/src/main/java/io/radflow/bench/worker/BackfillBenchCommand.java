@@ -1,9 +1,9 @@
 package io.radflow.bench.worker;
 
 import io.radflow.bench.BenchCluster;
+import io.radflow.bench.BenchDicom;
 import io.radflow.common.cli.ConnectionOptions;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,15 +45,12 @@ public final class BackfillBenchCommand implements Callable<Integer> {
     @Option(names = "--intra-op-threads", paramLabel = "N", defaultValue = "1", description = "ONNX Runtime threads per run (default ${DEFAULT-VALUE}).")
     int intraOpThreads;
 
-    @Option(names = "--dicom", paramLabel = "FILE", defaultValue = "/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm",
-            description = "DICOM file every job runs on (default: pydicom's CT_small.dcm, package python3-pydicom).")
-    Path dicom;
+    @Mixin
+    BenchDicom sample;
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(dicom)) {
-            throw new ParameterException(spec.commandLine(), "no DICOM file at " + dicom + " (install python3-pydicom or pass --dicom FILE)");
-        }
+        Path dicom = sample.require(spec);
         if (fresh < 1 || rate <= 0 || backfill < 1 || batch < 1 || runsMaxInFlight < 1) {
             throw new ParameterException(spec.commandLine(), "--fresh, --rate, --backfill, --batch and --runs-max-in-flight must be positive");
         }

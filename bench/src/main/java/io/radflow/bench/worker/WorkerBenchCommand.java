@@ -1,9 +1,9 @@
 package io.radflow.bench.worker;
 
 import io.radflow.bench.BenchCluster;
+import io.radflow.bench.BenchDicom;
 import io.radflow.common.cli.ConnectionOptions;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -42,9 +42,8 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             description = "ONNX Runtime threads per run, for both sides (default ${DEFAULT-VALUE}: the other core serves Kafka).")
     int intraOpThreads;
 
-    @Option(names = "--dicom", paramLabel = "FILE", defaultValue = "/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm",
-            description = "DICOM file every job runs on (default: pydicom's CT_small.dcm, package python3-pydicom).")
-    Path dicom;
+    @Mixin
+    BenchDicom sample;
 
     @Option(names = "--no-jpeg2000",
             description = "Skip the row that runs the largest batch size on the same file in JPEG 2000 beside GDCM's bare decode rate.")
@@ -52,10 +51,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(dicom)) {
-            throw new ParameterException(spec.commandLine(), "no DICOM file at " + dicom
-                    + " (install python3-pydicom or pass --dicom FILE)");
-        }
+        Path dicom = sample.require(spec);
         if (jobs < 1 || rounds < 1 || batchSizes.stream().anyMatch(b -> b < 1)) {
             throw new ParameterException(spec.commandLine(), "--jobs, --rounds and --batch-sizes must be positive");
         }
