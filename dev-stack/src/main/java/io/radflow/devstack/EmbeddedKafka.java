@@ -14,26 +14,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka (KRaft, combined broker and controller) running in this JVM on
- * 127.0.0.1. Ports and log directory stay the same across {@link #restart()}, so clients
- * reconnect to the same address and find their data, as after a real broker restart.
+ * A real Kafka node (KRaft, combined broker and controller) running in this JVM on 127.0.0.1: a
+ * single-node cluster by {@link #start(Path, int)}, or one node of an {@link EmbeddedKafkaCluster}.
+ * Ports and log directory stay the same across {@link #restart()}, so clients reconnect to the
+ * same address and find their data, as after a real broker restart.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final String CONTROLLER = "CONTROLLER";
 
+    /** Where a node is in its cluster: its id, every controller's address, the cluster's id and size. */
+    record Membership(int nodeId, String quorumVoters, String clusterId, int clusterSize) {
+
+        static Membership single(int controllerPort) {
+            return new Membership(1, "1@127.0.0.1:" + controllerPort, Uuid.randomUuid().toString(), 1);
+        }
+
+        /** Internal topics replicate to every node, up to three, and need two in sync once there are three. */
+        int replicationFactor() {
+            return Math.min(3, clusterSize);
+        }
+
+        int minInSyncReplicas() {
+            return clusterSize >= 3 ? 2 : 1;
+        }
+    }
+
     private final Path logDir;
     private final boolean deleteLogDirOnClose;
     private final int brokerPort;
     private final int controllerPort;
+    private final Membership membership;
     private KafkaRaftServer server;
 
-    private EmbeddedKafka(Path logDir, boolean deleteLogDirOnClose, int brokerPort, int controllerPort) {
+    private EmbeddedKafka(Path logDir, boolean deleteLogDirOnClose, int brokerPort, int controllerPort, Membership membership) {
         this.logDir = logDir;
         this.deleteLogDirOnClose = deleteLogDirOnClose;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.membership = membership;
     }
 
     /**
@@ -42,8 +62,9 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Path dataDir, int brokerPort) {
         Path dir = dataDir != null ? dataDir : TempDirs.create("radflow-kafka-");
-        EmbeddedKafka kafka = new EmbeddedKafka(dir, dataDir == null,
-                brokerPort > 0 ? brokerPort : FreePorts.pick(), FreePorts.pick());
+        int controllerPort = FreePorts.pick();
+        EmbeddedKafka kafka = new EmbeddedKafka(dir, dataDir == null, brokerPort > 0 ? brokerPort : FreePorts.pick(), controllerPort,
+                Membership.single(controllerPort));
         try {
             kafka.format();
             kafka.startServer();
@@ -52,6 +73,17 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw e;
         }
         return kafka;
+    }
+
+    /** A node of a cluster, formatted but not started: a KRaft node's start-up waits for a quorum of its controllers. */
+    static EmbeddedKafka formattedNode(Path logDir, int brokerPort, int controllerPort, Membership membership) {
+        EmbeddedKafka node = new EmbeddedKafka(logDir, true, brokerPort, controllerPort, membership);
+        node.format();
+        return node;
+    }
+
+    int nodeId() {
+        return membership.nodeId();
     }
 
     public String bootstrapServers() {
@@ -65,25 +97,28 @@ public final class EmbeddedKafka implements AutoCloseable {
     private Properties config() {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("node.id", Integer.toString(membership.nodeId()));
+        p.put("controller.quorum.voters", membership.quorumVoters());
         p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
         p.put("controller.listener.names", CONTROLLER);
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
         p.put("log.dirs", logDir.toString());
-        // One broker: every internal topic must accept a single replica, or EOS hangs silently.
-        p.put("offsets.topic.replication.factor", "1");
+        // Internal topics sized to the cluster: with one broker they must accept a single replica, or EOS hangs silently.
+        String rf = Integer.toString(membership.replicationFactor());
+        String minIsr = Integer.toString(membership.minInSyncReplicas());
+        p.put("offsets.topic.replication.factor", rf);
         p.put("offsets.topic.num.partitions", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.replication.factor", rf);
+        p.put("transaction.state.log.min.isr", minIsr);
         p.put("transaction.state.log.num.partitions", "4");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", rf);
+        p.put("share.coordinator.state.topic.min.isr", minIsr);
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("num.partitions", "1");
-        p.put("default.replication.factor", "1");
+        p.put("default.replication.factor", rf);
+        p.put("min.insync.replicas", minIsr);
         // Topics come from the catalog; a typo must fail instead of creating a stray topic.
         p.put("auto.create.topics.enable", "false");
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
@@ -96,8 +131,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             new Formatter()
                     .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(membership.nodeId())
+                    .setClusterId(membership.clusterId())
                     .setDirectories(List.of(logDir.toString()))
                     .setMetadataLogDirectory(config.metadataLogDir())
                     .setControllerListenerName(CONTROLLER)
@@ -109,7 +144,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private void startServer() {
+    void startServer() {
         long t0 = System.nanoTime();
         server = new KafkaRaftServer(new KafkaConfig(config(), false), Time.SYSTEM);
         server.startup();

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -39,15 +40,21 @@ public final class DevCommand implements Callable<Integer> {
     @Option(names = "--kafka-port", paramLabel = "PORT", description = "Kafka listener port (default: a free port).")
     int kafkaPort;
 
+    @Option(names = "--brokers", paramLabel = "N", defaultValue = "1",
+            description = "Kafka brokers (KRaft, in this JVM); from 3 on every topic is replicated to 3 with 2 in sync required "
+                    + "(default ${DEFAULT-VALUE}; more than one: temporary data on free ports).")
+    int brokers;
+
     @Option(names = "--schema-registry-port", paramLabel = "PORT", description = "Schema registry port (default: a free port).")
     int schemaRegistryPort;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        DevStack.Options stackOptions = devStackOptions();
         ShutdownLatch shutdown = new ShutdownLatch();
         Path home = DevStackState.home();
-        try (LocalPipeline pipeline = LocalPipeline.start(connection, new DevStack.Options(dataDir, kafkaPort, schemaRegistryPort))) {
+        try (LocalPipeline pipeline = LocalPipeline.start(connection, stackOptions)) {
             Map<String, String> endpoints = pipeline.endpoints();
             DevStackState.write(home, endpoints);
             out.println(pipeline.embedded() ? "Radflow dev stack is up." : "Radflow services are up against an external cluster.");
@@ -66,5 +73,13 @@ public final class DevCommand implements Callable<Integer> {
             shutdown.closed();
         }
         return 0;
+    }
+
+    private DevStack.Options devStackOptions() {
+        try {
+            return new DevStack.Options(dataDir, kafkaPort, schemaRegistryPort, brokers);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--brokers: " + e.getMessage());
+        }
     }
 }

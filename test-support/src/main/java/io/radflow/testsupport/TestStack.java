@@ -23,6 +23,8 @@ import org.testcontainers.kafka.KafkaContainer;
  * {@code radflow.it.kafka} (system property) or {@code RADFLOW_IT_KAFKA}:
  * <ul>
  *   <li>{@code embedded} (default): a real KRaft broker in this JVM;</li>
+ *   <li>{@code cluster3}: three real KRaft brokers in this JVM, every catalog topic replicated to
+ *       all three with two in sync required;</li>
  *   <li>{@code testcontainers}: Testcontainers' Kafka when Docker is available, otherwise the
  *       embedded broker (with a warning; tests never skip for want of Docker);</li>
  *   <li>{@code external}: the cluster named by {@code radflow.it.bootstrap.servers}.</li>
@@ -65,7 +67,9 @@ public final class TestStack {
                     "Docker is not available: radflow.it.kafka=testcontainers falls back to the embedded broker");
             case "external" -> external();
             case "embedded" -> embedded(null);
-            default -> throw new IllegalArgumentException("radflow.it.kafka must be embedded, testcontainers or external, not " + mode);
+            case "cluster3" -> cluster(3);
+            default -> throw new IllegalArgumentException("radflow.it.kafka must be embedded, cluster3, testcontainers or external, not "
+                    + mode);
         };
         log.info("test stack ready kind={} bootstrapServers={} schemaRegistryUrl={} startupMs={}", stack.kind,
                 stack.bootstrapServers, stack.schemaRegistryUrl, (System.nanoTime() - t0) / 1_000_000);
@@ -78,6 +82,11 @@ public final class TestStack {
         }
         DevStack dev = DevStack.start(DevStack.Options.defaults());
         return new TestStack("embedded", dev.bootstrapServers(), dev.schemaRegistryUrl(), dev.kafka(), dev);
+    }
+
+    private static TestStack cluster(int brokers) {
+        DevStack dev = DevStack.start(new DevStack.Options(null, 0, 0, brokers));
+        return new TestStack("cluster" + brokers, dev.bootstrapServers(), dev.schemaRegistryUrl(), null, dev);
     }
 
     private static TestStack testcontainers() {
