@@ -43,6 +43,17 @@ class RadflowCommandTest {
     }
 
     @Test
+    void shouldRefuseABrokerCountThatCannotBeBuiltBeforeStartingAnything() {
+        for (List<String> args : List.of(List.of("dev", "--brokers", "0"), List.of("dev", "--brokers", "3", "--kafka-port", "9092"))) {
+            StringWriter err = new StringWriter();
+            CommandLine cli = Main.commandLine();
+            cli.setErr(new PrintWriter(err));
+            assertThat(cli.execute(args.toArray(String[]::new))).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(err.toString()).contains("--brokers: ");
+        }
+    }
+
+    @Test
     void shouldRejectAMissingSubcommand() {
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();
