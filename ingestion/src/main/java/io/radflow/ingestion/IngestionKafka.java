@@ -30,6 +30,12 @@ public final class IngestionKafka {
      */
     public static KafkaProducer<String, SpecificRecord> producer(RadflowConfig config, TopicSerdes serdes, String clientId,
                                                           String transactionalId) {
+        return new KafkaProducer<>(producerProperties(config, clientId, transactionalId), serdes.keySerializer(TopicCatalog.DATASET_UPLOADS),
+                byTopic(serdes));
+    }
+
+    /** The sources' producer settings, for a producer with serializers of its own (a benchmark's baseline). */
+    public static Map<String, Object> producerProperties(RadflowConfig config, String clientId, String transactionalId) {
         Map<String, Object> props = KafkaClientProperties.base(config);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -38,7 +44,7 @@ public final class IngestionKafka {
         if (transactionalId != null) {
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         }
-        return new KafkaProducer<>(props, serdes.keySerializer(TopicCatalog.DATASET_UPLOADS), byTopic(serdes));
+        return props;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

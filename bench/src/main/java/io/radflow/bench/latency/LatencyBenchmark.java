@@ -121,8 +121,9 @@ public final class LatencyBenchmark {
             try (AutorunTriggerService trigger = new AutorunTriggerService(triggerConfig(dir));
                  InferenceWorker worker = InferenceWorker.builder(workerConfig).meterRegistry(new SimpleMeterRegistry()).build();
                  KafkaProducer<String, SpecificRecord> uploads = IngestionKafka.producer(common, serdes, "bench-latency-uploader", null);
-                 KafkaProducer<String, byte[]> relayIn = new KafkaProducer<>(sameAsUploader(bootstrap), new StringSerializer(),
-                         new ByteArraySerializer());
+                 // The floor's first hop is sent with the uploader's own producer settings.
+                 KafkaProducer<String, byte[]> relayIn = new KafkaProducer<>(IngestionKafka.producerProperties(common,
+                         "bench-latency-relay-in", null), new StringSerializer(), new ByteArraySerializer());
                  TwoHopRelay relay = new TwoHopRelay(bootstrap, relayTopics.get(0), relayTopics.get(1), relayTopics.get(2),
                          options.triggerCommitInterval(), run);
                  VisibilityWatcher pipelineWatch = new VisibilityWatcher(bootstrap, pipelineStages(serdes, jobToItem));
@@ -295,11 +296,6 @@ public final class LatencyBenchmark {
                     Prediction p = predictions.deserialize(r.topic(), r.value());
                     return jobToItem.get(p.getJobId());
                 }));
-    }
-
-    /** The uploader's producer settings (IngestionKafka), for the floor's first hop. */
-    private static Map<String, Object> sameAsUploader(String bootstrap) {
-        return Map.of("bootstrap.servers", bootstrap, "enable.idempotence", true, "acks", "all", "linger.ms", 5);
     }
 
     private StoredContent artifact(Path dir) throws Exception {

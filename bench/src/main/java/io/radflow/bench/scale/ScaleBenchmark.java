@@ -2,6 +2,7 @@ package io.radflow.bench.scale;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.radflow.bench.worker.BenchJobs;
+import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.RadflowConfig;
 import io.radflow.common.io.Directories;
 import io.radflow.content.FileContentStore;
@@ -81,7 +82,7 @@ public final class ScaleBenchmark {
         try (DelayedHttpModel model = new DelayedHttpModel(options.modelDelay());
              HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(SchemaRegistrySettings.from(common));
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                     common.get(io.radflow.common.config.CommonConfig.KAFKA_BOOTSTRAP_SERVERS), "acks", "all", "linger.ms", "5"),
+                     common.get(CommonConfig.KAFKA_BOOTSTRAP_SERVERS), "acks", "all", "linger.ms", "5"),
                      new StringSerializer(), new ByteArraySerializer())) {
             TopicSerdes serdes = new TopicSerdes(registry, true);
             StoredContent dicom = new FileContentStore(dir.resolve("content")).put(options.dicom());

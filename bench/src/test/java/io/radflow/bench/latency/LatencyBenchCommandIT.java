@@ -2,13 +2,9 @@ package io.radflow.bench.latency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.radflow.bench.BenchCommand;
-import io.radflow.testsupport.TestStack;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.radflow.bench.BenchRun;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The latency benchmark end to end on the real broker and registry, small: every upload becomes a
@@ -19,16 +15,10 @@ class LatencyBenchCommandIT {
 
     @Test
     void shouldPrintEveryRowWithItsHopsAndTheProfilesGoal() {
-        TestStack stack = TestStack.get();
-        StringWriter stdout = new StringWriter();
-        StringWriter stderr = new StringWriter();
-        CommandLine cli = cli(stdout, stderr);
+        BenchRun run = BenchRun.onTestStack("latency", "--uploads", "6", "--rate", "20", "--warmup", "2");
 
-        int exit = cli.execute("latency", "--uploads", "6", "--rate", "20", "--warmup", "2",
-                "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl());
-
-        assertThat(exit).as(stderr.toString()).isZero();
-        List<String> out = stdout.toString().lines().toList();
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        List<String> out = run.stdout();
         for (String row : List.of("floor: 2-hop exactly-once relay, one at a time", "pipeline, one at a time",
                 "floor: 2-hop exactly-once relay, 20/s", "pipeline, 20/s")) {
             String line = out.stream().filter(l -> l.startsWith(row + " ")).findFirst().orElseThrow(() -> new AssertionError(row + " in " + out));
@@ -43,19 +33,9 @@ class LatencyBenchCommandIT {
 
     @Test
     void shouldRefuseAnUnknownProfile() {
-        StringWriter stdout = new StringWriter();
-        StringWriter stderr = new StringWriter();
+        BenchRun run = BenchRun.of("latency", "--profile", "fastest");
 
-        int exit = cli(stdout, stderr).execute("latency", "--profile", "fastest");
-
-        assertThat(exit).isEqualTo(2);
-        assertThat(stderr.toString()).contains("--profile: expected one of [default, low-latency], got 'fastest'");
-    }
-
-    private static CommandLine cli(StringWriter stdout, StringWriter stderr) {
-        CommandLine cli = BenchCommand.commandLine();
-        cli.setOut(new PrintWriter(stdout));
-        cli.setErr(new PrintWriter(stderr));
-        return cli;
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.stderr()).contains("--profile: expected one of [default, low-latency], got 'fastest'");
     }
 }
