@@ -171,7 +171,7 @@ public final class InferenceWorker implements ManagedService {
         JobTopics topics = new JobTopics(TopicCatalog.INFERENCE_JOBS.name(), TopicCatalog.RUN_JOBS.name(), settings.runsMaxInFlight());
         loop = new JobConsumerLoop(consumer, publisher, topics, metrics, settings.maxInFlight(),
                 settings.commitInterval(), outcomes, pipeline);
-        metrics.gauges(loop::lag, loop::inFlight, cache::size);
+        metrics.gauges(topics.all(), loop::lag, loop::inFlight, cache::size);
 
         for (int i = 0; i < settings.threads(); i++) {
             executors.add(daemon(pipeline::runBatches, "worker-exec-" + i));

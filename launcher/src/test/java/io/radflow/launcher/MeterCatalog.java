@@ -6,6 +6,7 @@ import io.radflow.exporter.ExporterMetrics;
 import io.radflow.ingestion.IngestionMetrics;
 import io.radflow.common.error.Reason;
 import io.radflow.registry.RegistryMetrics;
+import io.radflow.schemas.TopicCatalog;
 import io.radflow.schemas.avro.JobTrigger;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.trigger.TriggerMetrics;
@@ -111,7 +112,7 @@ final class MeterCatalog {
         m.retry(key, "CONTENT_FETCH_TIMEOUT");
         m.transaction("committed", Duration.ofMillis(5));
         m.modelLoad(key, "loaded");
-        m.gauges(() -> 0, () -> 0, () -> 1);
+        m.gauges(List.of(TopicCatalog.INFERENCE_JOBS.name(), TopicCatalog.RUN_JOBS.name()), topic -> 0, () -> 0, () -> 1);
     }
 
     /** The dotted meter names a holder declares (its public static final String constants under radflow.). */

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -69,7 +71,8 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
      * them twice.
      */
     private Map<PartitionProgress, List<JobOutcome>> inDoubt;
-    private volatile long lag;
+    /** Per jobs topic, the lag of this worker's partitions of it: the autoscaler tells the two lanes apart. */
+    private final Map<String, AtomicLong> lag;
     private volatile boolean running = true;
     private volatile boolean failed;
     private volatile boolean assigned;
@@ -88,6 +91,7 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
         this.commitInterval = commitInterval;
         this.outcomes = outcomes;
         this.handler = handler;
+        this.lag = topics.all().stream().collect(Collectors.toUnmodifiableMap(t -> t, t -> new AtomicLong()));
     }
 
     @Override
@@ -344,14 +348,14 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     }
 
     private void updateLag() {
-        long total = 0;
+        Map<String, Long> totals = new HashMap<>();
         for (TopicPartition tp : consumer.assignment()) {
             OptionalLong l = consumer.currentLag(tp);
             if (l.isPresent()) {
-                total += l.getAsLong();
+                totals.merge(tp.topic(), l.getAsLong(), Long::sum);
             }
         }
-        lag = total;
+        lag.forEach((topic, value) -> value.set(totals.getOrDefault(topic, 0L)));
     }
 
     @Override
@@ -406,8 +410,13 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
         return inFlight.get();
     }
 
-    public long lag() {
-        return lag;
+    /**
+     * Jobs of a topic on this worker's partitions past its position, as of its last fetch from
+     * each (a paused partition's end is not refreshed); 0 for a topic it does not read.
+     */
+    public long lag(String topic) {
+        AtomicLong l = lag.get(topic);
+        return l == null ? 0 : l.get();
     }
 
     public boolean assigned() {

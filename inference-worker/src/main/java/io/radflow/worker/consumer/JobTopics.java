@@ -17,7 +17,8 @@ public record JobTopics(String fresh, String runs, int runsMaxInFlight) {
         return new JobTopics(topic, null, 0);
     }
 
-    List<String> all() {
+    /** Every topic the worker subscribes to: fresh jobs, then runs when there are any. */
+    public List<String> all() {
         return runs == null ? List.of(fresh) : List.of(fresh, runs);
     }
 

@@ -8,9 +8,11 @@ import io.micrometer.core.instrument.Timer;
 import io.radflow.common.metrics.MetricsSetup;
 import io.radflow.worker.runtime.ModelKey;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Every meter of the inference worker, in one place. Tags stay low-cardinality: model id,
@@ -102,8 +104,17 @@ public final class WorkerMetrics {
                 .register(registry).increment();
     }
 
-    public void gauges(Supplier<Number> consumerLag, Supplier<Number> inFlight, Supplier<Number> modelsLoaded) {
-        Gauge.builder(CONSUMER_LAG, consumerLag).description("Jobs on the assigned partitions not yet consumed").register(registry);
+    /**
+     * The worker's gauges; consumer lag once per jobs topic (tag {@code topic}), so that an
+     * autoscaler can weigh waiting auto-run jobs and waiting run jobs differently, while a sum
+     * over the tag is still the worker's whole backlog.
+     */
+    public void gauges(Collection<String> jobTopics, ToLongFunction<String> consumerLag, Supplier<Number> inFlight,
+                       Supplier<Number> modelsLoaded) {
+        for (String topic : jobTopics) {
+            Gauge.builder(CONSUMER_LAG, () -> consumerLag.applyAsLong(topic)).description("Jobs on the assigned partitions not yet consumed")
+                    .tag("topic", topic).register(registry);
+        }
         Gauge.builder(IN_FLIGHT, inFlight).description("Jobs consumed and not yet committed").register(registry);
         Gauge.builder(MODELS_LOADED, modelsLoaded).description("Models in the worker's cache").register(registry);
     }
