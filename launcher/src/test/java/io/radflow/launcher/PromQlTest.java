@@ -22,4 +22,10 @@ class PromQlTest {
         assertThat(PromQl.selectors("sum(radflow_worker_consumer_lag)"))
                 .containsExactly(new PromQl.Selector("radflow_worker_consumer_lag", java.util.Set.of()));
     }
+
+    @Test
+    void shouldReadTheValuesOfEqualityMatchersOnly() {
+        assertThat(PromQl.equalityMatchers("sum(radflow_worker_consumer_lag{namespace=\"radflow\", topic = \"run-jobs\", pod=~\"w-.*\", job!=\"x\"})"))
+                .containsExactly(java.util.Map.entry("namespace", "radflow"), java.util.Map.entry("topic", "run-jobs"));
+    }
 }
