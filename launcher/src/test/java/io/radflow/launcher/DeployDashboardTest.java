@@ -22,7 +22,7 @@ class DeployDashboardTest {
 
     static final String DATASOURCE_UID = "prometheus";
     /** Labels Prometheus adds to every scraped series. */
-    private static final Set<String> TARGET_LABELS = Set.of("job", "instance", "pod", "namespace", "container");
+    static final Set<String> TARGET_LABELS = Set.of("job", "instance", "pod", "namespace", "container");
 
     @Test
     void shouldRecordEveryMeterEachHolderDeclares() {
@@ -79,14 +79,19 @@ class DeployDashboardTest {
     }
 
     static void assertRealQuery(String where, String expr) {
+        assertRealQuery(where, expr, TARGET_LABELS);
+    }
+
+    /** As {@link #assertRealQuery(String, String)}, where the scrape adds these labels to every series. */
+    static void assertRealQuery(String where, String expr, Set<String> targetLabels) {
         List<PromQl.Selector> selectors = PromQl.selectors(expr);
         assertThat(selectors).as(where + ": " + expr + " names a metric").isNotEmpty();
-        Set<String> available = new HashSet<>(TARGET_LABELS);
+        Set<String> available = new HashSet<>(targetLabels);
         for (PromQl.Selector s : selectors) {
             Set<String> labels = MeterCatalog.METRICS.get(s.metric());
             assertThat(labels).as(where + ": metric " + s.metric() + " in '" + expr + "' is exposed by the code").isNotNull();
             Set<String> known = new HashSet<>(labels);
-            known.addAll(TARGET_LABELS);
+            known.addAll(targetLabels);
             assertThat(known).as(where + ": labels of " + s.metric()).containsAll(s.matcherLabels());
             available.addAll(labels);
         }

@@ -11,6 +11,7 @@ import io.radflow.common.config.CommonConfig;
 import io.radflow.common.config.ConfigDefinition;
 import io.radflow.schemas.Topic;
 import io.radflow.schemas.TopicCatalog;
+import io.radflow.worker.metrics.WorkerMetrics;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every Kubernetes manifest under deploy/k8s, read with a YAML parser and checked against the
  * code: the commands the containers run, the configuration keys they set, the topics, the Kafka
- * cluster they connect to, the consumer group KEDA watches, what Prometheus scrapes, and the alerts.
+ * cluster they connect to, the lag KEDA scales the workers on, what Prometheus scrapes, and the alerts.
  */
 class DeployKubernetesTest {
 
@@ -148,37 +149,84 @@ class DeployKubernetesTest {
     }
 
     @Test
-    void shouldScaleWorkersOnTheLagOfTheirRealConsumerGroup() {
+    void shouldScaleWorkersOnTheLagTheirOwnPodsExport() {
+        String lag = WorkerMetrics.CONSUMER_LAG.replace('.', '_');
+        Set<String> servers = new TreeSet<>();
         for (KubernetesManifests root : roots()) {
-            Map<String, Object> kafka = single(root, "Kafka");
+            Map<String, Object> monitor = single(root, "PodMonitor");
+            Set<String> scrapeLabels = new TreeSet<>(DeployDashboardTest.TARGET_LABELS);
+            podTargetLabels(monitor).forEach(l -> scrapeLabels.add(prometheusName(l)));
             List<Map<String, Object>> scaled = root.ofKind("ScaledObject");
             assertThat(scaled).as(root.name() + " scales workers").isNotEmpty();
             Map<String, Integer> maxByGroup = new HashMap<>();
             for (Map<String, Object> so : scaled) {
                 String target = text(so, "spec", "scaleTargetRef", "name");
+                String where = root.name() + " ScaledObject " + target;
                 Map<String, Object> deployment = root.named("Deployment", target);
                 KubernetesManifests.Container worker = root.containers().stream()
                         .filter(c -> c.workload() == deployment && c.radflow()).findFirst().orElseThrow();
                 assertThat(CodeFacts.subcommand(worker.args())).as(target).isEqualTo("inference-worker");
-                List<Map<String, Object>> triggers = maps(at(so, "spec", "triggers"));
-                assertThat(triggers.stream().map(t -> map(t.get("metadata")).get("topic")).toList()).as(target
-                        + " scales on the lag of auto-run jobs and of runs").containsExactlyInAnyOrder(TopicCatalog.INFERENCE_JOBS.name(),
-                        TopicCatalog.RUN_JOBS.name());
                 maxByGroup.merge(WorkerGroups.effective(root.environment(worker)), (Integer) at(so, "spec", "maxReplicaCount"),
                         Integer::sum);
-                for (Map<String, Object> trigger : triggers) {
-                    assertThat(text(trigger, "type")).isEqualTo("kafka");
+                assertThat((Integer) at(so, "spec", "minReplicaCount")).as(where + ": a worker reports only the lag of its own"
+                        + " partitions, so with none running nothing would wake one").isPositive()
+                        .isLessThanOrEqualTo((Integer) at(so, "spec", "maxReplicaCount"));
+                List<String> topics = new ArrayList<>();
+                for (Map<String, Object> trigger : maps(at(so, "spec", "triggers"))) {
+                    assertThat(text(trigger, "type")).as(where + " reads the workers' own metric").isEqualTo("prometheus");
                     Map<String, Object> md = map(trigger.get("metadata"));
-                    assertThat(md.get("consumerGroup")).as(target + " consumer group").isEqualTo(WorkerGroups.effective(root.environment(worker)));
-                    assertThat(md.get("bootstrapServers")).isEqualTo(text(kafka, "metadata", "name") + "-kafka-bootstrap."
-                            + root.namespace() + ".svc:" + plainListenerPort(kafka));
-                    assertThat(Integer.parseInt(String.valueOf(md.get("lagThreshold")))).isPositive();
+                    String query = String.valueOf(md.get("query"));
+                    DeployDashboardTest.assertRealQuery(where, query, scrapeLabels);
+                    assertThat(PromQl.selectors(query)).as(where + ": " + query).extracting(PromQl.Selector::metric).containsExactly(lag);
+                    assertThat(query).as(where + ": one value for KEDA").startsWith("sum(");
+                    assertThat(PromQl.groupingLabels(query)).as(where + ": one value for KEDA").isEmpty();
+                    Map<String, String> selected = PromQl.equalityMatchers(query);
+                    assertThat(selected.get("namespace")).as(where + " namespace").isEqualTo(root.namespace());
+                    assertThat(workloadsSelected(root, monitor, selected)).as(where + ": " + query + " selects the pods of "
+                            + target + " and no other").containsExactly(deployment);
+                    topics.add(selected.get("topic"));
+                    assertThat(Double.parseDouble(String.valueOf(md.get("threshold")))).as(where + " threshold").isPositive();
+                    servers.add(String.valueOf(md.get("serverAddress")));
                 }
-                assertThat((Integer) at(so, "spec", "minReplicaCount")).isLessThanOrEqualTo((Integer) at(so, "spec", "maxReplicaCount"));
+                assertThat(topics).as(where + ": the lag of auto-run jobs and of runs, each with its own threshold")
+                        .containsExactlyInAnyOrder(TopicCatalog.INFERENCE_JOBS.name(), TopicCatalog.RUN_JOBS.name());
             }
             maxByGroup.forEach((group, max) -> assertThat(max).as(root.name() + ": workers of " + group
                     + " beyond the partitions of inference-jobs would sit idle").isLessThanOrEqualTo(TopicCatalog.INFERENCE_JOBS.partitions()));
         }
+        assertThat(servers).as("the ScaledObjects read one Prometheus").hasSize(1);
+        URI server = URI.create(servers.iterator().next());
+        assertThat(server.getHost()).as("fully qualified: KEDA queries from its own namespace").endsWith(".svc");
+        assertThat(DeployFiles.read(DeployFiles.DEPLOY.resolve("README.md"))).as("deploy/README.md names the Prometheus KEDA reads")
+                .contains(server.getHost() + ":" + server.getPort());
+    }
+
+    /**
+     * The workloads whose pods match every matcher a query puts on a pod label the PodMonitor copies
+     * onto the series; none when it matches on no such label.
+     */
+    private static List<Map<String, Object>> workloadsSelected(KubernetesManifests root, Map<String, Object> monitor,
+                                                               Map<String, String> selected) {
+        Map<String, String> onPodLabels = new HashMap<>();
+        podTargetLabels(monitor).forEach(l -> {
+            if (selected.containsKey(prometheusName(l))) {
+                onPodLabels.put(l, selected.get(prometheusName(l)));
+            }
+        });
+        if (onPodLabels.isEmpty()) {
+            return List.of();
+        }
+        return root.workloads().stream().filter(w -> map(at(w, "spec", "template", "metadata", "labels")).entrySet()
+                .containsAll(onPodLabels.entrySet())).toList();
+    }
+
+    private static List<String> podTargetLabels(Map<String, Object> podMonitor) {
+        return strings(at(podMonitor, "spec", "podTargetLabels"));
+    }
+
+    /** A Kubernetes label's name on Prometheus series: what is not a letter, digit or _ becomes _. */
+    private static String prometheusName(String kubernetesLabel) {
+        return kubernetesLabel.replaceAll("[^a-zA-Z0-9_]", "_");
     }
 
     @Test
