@@ -183,7 +183,7 @@ class DeployKubernetesTest {
                     Map<String, String> selected = PromQl.equalityMatchers(query);
                     assertThat(selected.get("namespace")).as(where + " namespace").isEqualTo(root.namespace());
                     assertThat(workloadsSelected(root, monitor, selected)).as(where + ": " + query + " selects the pods of "
-                            + target + " and no other").containsExactly(deployment);
+                            + target + " and no other").containsExactly(target);
                     topics.add(selected.get("topic"));
                     assertThat(Double.parseDouble(String.valueOf(md.get("threshold")))).as(where + " threshold").isPositive();
                     servers.add(String.valueOf(md.get("serverAddress")));
@@ -202,10 +202,10 @@ class DeployKubernetesTest {
     }
 
     /**
-     * The workloads whose pods match every matcher a query puts on a pod label the PodMonitor copies
-     * onto the series; none when it matches on no such label.
+     * The names of the workloads whose pods match every matcher a query puts on a pod label the
+     * PodMonitor copies onto the series; none when it matches on no such label.
      */
-    private static List<Map<String, Object>> workloadsSelected(KubernetesManifests root, Map<String, Object> monitor,
+    private static List<String> workloadsSelected(KubernetesManifests root, Map<String, Object> monitor,
                                                                Map<String, String> selected) {
         Map<String, String> onPodLabels = new HashMap<>();
         podTargetLabels(monitor).forEach(l -> {
@@ -217,7 +217,7 @@ class DeployKubernetesTest {
             return List.of();
         }
         return root.workloads().stream().filter(w -> map(at(w, "spec", "template", "metadata", "labels")).entrySet()
-                .containsAll(onPodLabels.entrySet())).toList();
+                .containsAll(onPodLabels.entrySet())).map(w -> text(w, "metadata", "name")).toList();
     }
 
     private static List<String> podTargetLabels(Map<String, Object> podMonitor) {
