@@ -206,7 +206,7 @@ class DeployKubernetesTest {
      * PodMonitor copies onto the series; none when it matches on no such label.
      */
     private static List<String> workloadsSelected(KubernetesManifests root, Map<String, Object> monitor,
-                                                               Map<String, String> selected) {
+                                                  Map<String, String> selected) {
         Map<String, String> onPodLabels = new HashMap<>();
         podTargetLabels(monitor).forEach(l -> {
             if (selected.containsKey(prometheusName(l))) {

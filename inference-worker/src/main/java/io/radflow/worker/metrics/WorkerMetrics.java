@@ -112,8 +112,8 @@ public final class WorkerMetrics {
     public void gauges(Collection<String> jobTopics, ToLongFunction<String> consumerLag, Supplier<Number> inFlight,
                        Supplier<Number> modelsLoaded) {
         for (String topic : jobTopics) {
-            Gauge.builder(CONSUMER_LAG, () -> consumerLag.applyAsLong(topic)).description("Jobs on the assigned partitions not yet consumed")
-                    .tag("topic", topic).register(registry);
+            Gauge.builder(CONSUMER_LAG, () -> consumerLag.applyAsLong(topic))
+                    .description("Jobs of a jobs topic on the assigned partitions not yet consumed").tag("topic", topic).register(registry);
         }
         Gauge.builder(IN_FLIGHT, inFlight).description("Jobs consumed and not yet committed").register(registry);
         Gauge.builder(MODELS_LOADED, modelsLoaded).description("Models in the worker's cache").register(registry);
