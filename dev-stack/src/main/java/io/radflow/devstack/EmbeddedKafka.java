@@ -82,6 +82,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         return node;
     }
 
+    /**
+     * One node of a cluster whose nodes run in separate processes (a broker to SIGKILL): formatted
+     * unless it was already (a restart finds its data), not started, its log kept on close.
+     *
+     * @param quorumVoters every controller as {@code id@host:port}, comma-separated
+     */
+    public static EmbeddedKafka clusterNode(Path logDir, int brokerPort, int controllerPort, int nodeId, String quorumVoters,
+                                            String clusterId, int clusterSize) {
+        EmbeddedKafka node = new EmbeddedKafka(logDir, false, brokerPort, controllerPort,
+                new Membership(nodeId, quorumVoters, clusterId, clusterSize));
+        node.format();
+        return node;
+    }
+
     int nodeId() {
         return membership.nodeId();
     }

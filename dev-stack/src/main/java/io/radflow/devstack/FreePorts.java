@@ -6,13 +6,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Picks free loopback ports. The broker keeps them across restarts so clients reconnect. */
-final class FreePorts {
+public final class FreePorts {
 
     private FreePorts() {
     }
 
     /** {@code n} distinct free ports: each is held until all are picked, so none comes back twice. */
-    static java.util.List<Integer> pick(int n) {
+    public static java.util.List<Integer> pick(int n) {
         java.util.List<ServerSocket> held = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
@@ -34,7 +34,7 @@ final class FreePorts {
         }
     }
 
-    static int pick() {
+    public static int pick() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
