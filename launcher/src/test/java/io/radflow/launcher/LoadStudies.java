@@ -42,6 +42,11 @@ record LoadStudies(Path dir, List<Study> studies) {
         return new LoadStudies(dir, List.copyOf(out));
     }
 
+    /** Several sets of studies as one, for an audit over all of them. */
+    static LoadStudies combined(Path dir, List<LoadStudies> parts) {
+        return new LoadStudies(dir, parts.stream().flatMap(p -> p.studies().stream()).toList());
+    }
+
     int instances() {
         return studies.stream().mapToInt(s -> s.sopUids().size()).sum();
     }
