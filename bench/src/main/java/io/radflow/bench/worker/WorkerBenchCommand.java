@@ -42,7 +42,7 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             description = "ONNX Runtime threads per run, for both sides (default ${DEFAULT-VALUE}: the other core serves Kafka).")
     int intraOpThreads;
 
-    @Option(names = "--warmup-jobs", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--warmup-jobs", paramLabel = "N", defaultValue = "512",
             description = "Jobs each side runs before its first measured round, per batch size (default ${DEFAULT-VALUE}).")
     int warmupJobs;
 
