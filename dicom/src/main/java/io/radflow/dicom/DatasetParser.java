@@ -76,7 +76,10 @@ final class DatasetParser {
             }
             in.skip(2, "VR");
             if (vr.longLength) {
-                in.require(6, "32-bit length of element " + Tags.toString(tag));
+                if (in.remaining() < 6) {
+                    // Checked first so the message (String.format) is built only for a truncated file, not per element.
+                    in.require(6, "32-bit length of element " + Tags.toString(tag));
+                }
                 in.skip(2, "reserved bytes");
                 length = in.u32(enc.order());
             } else {

@@ -42,6 +42,10 @@ public final class WorkerBenchCommand implements Callable<Integer> {
             description = "ONNX Runtime threads per run, for both sides (default ${DEFAULT-VALUE}: the other core serves Kafka).")
     int intraOpThreads;
 
+    @Option(names = "--warmup-jobs", paramLabel = "N", defaultValue = "512",
+            description = "Jobs each side runs before its first measured round, per batch size (default ${DEFAULT-VALUE}).")
+    int warmupJobs;
+
     @Mixin
     BenchDicom sample;
 
@@ -52,12 +56,12 @@ public final class WorkerBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dicom = sample.require(spec);
-        if (jobs < 1 || rounds < 1 || batchSizes.stream().anyMatch(b -> b < 1)) {
-            throw new ParameterException(spec.commandLine(), "--jobs, --rounds and --batch-sizes must be positive");
+        if (jobs < 1 || rounds < 1 || warmupJobs < 0 || batchSizes.stream().anyMatch(b -> b < 1)) {
+            throw new ParameterException(spec.commandLine(), "--jobs, --rounds and --batch-sizes must be positive, --warmup-jobs not negative");
         }
         PrintWriter out = spec.commandLine().getOut();
         try (BenchCluster cluster = BenchCluster.connect(connection, out)) {
-            new WorkerBenchmark(cluster.config(), new WorkerBenchmark.Options(jobs, batchSizes, intraOpThreads, dicom, 64, rounds,
+            new WorkerBenchmark(cluster.config(), new WorkerBenchmark.Options(jobs, batchSizes, intraOpThreads, dicom, warmupJobs, rounds,
                     !noJpeg2000), out).run();
         }
         return 0;

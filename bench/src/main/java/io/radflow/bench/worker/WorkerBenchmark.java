@@ -109,8 +109,9 @@ public final class WorkerBenchmark {
             float[] input = decodedInput(Files.readAllBytes(options.dicom()));
 
             out.printf("Worker benchmark: %s (CNN, 1x224x224 input, ~0.7 GMAC per image) on %s; %d jobs per round, "
-                    + "best of %d alternating rounds per side; ONNX Runtime intra-op threads %d, worker threads 1%n",
-                    modelFile.getFileName(), options.dicom().getFileName(), options.jobs(), options.rounds(), options.intraOpThreads());
+                    + "best of %d alternating rounds per side after %d warm-up jobs each; ONNX Runtime intra-op threads %d, worker threads 1%n",
+                    modelFile.getFileName(), options.dicom().getFileName(), options.jobs(), options.rounds(), options.warmupJobs(),
+                    options.intraOpThreads());
             out.printf("%6s %16s %18s %7s   %s%n", "batch", "worker jobs/s", "bare ORT jobs/s", "ratio",
                     "CPU ms/job: worker executor thread, worker JVM (broker included), bare ORT");
             out.flush();

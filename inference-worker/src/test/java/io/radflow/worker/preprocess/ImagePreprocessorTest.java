@@ -53,6 +53,41 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void shouldResizeToTheSameValuesAsThePerPixelFormula() {
+        java.util.Random random = new java.util.Random(7);
+        int[][] sizes = {{128, 128, 224, 224}, {300, 200, 224, 224}, {1, 5, 4, 3}, {5, 1, 9, 2}, {7, 9, 7, 4}, {512, 64, 33, 224}};
+        for (int[] s : sizes) {
+            float[] src = new float[s[0] * s[1]];
+            for (int i = 0; i < src.length; i++) {
+                src[i] = random.nextFloat() * 1000 - 500;
+            }
+            assertThat(ImagePreprocessor.resizeBilinear(src, s[0], s[1], s[2], s[3]))
+                    .as("%dx%d to %dx%d", s[0], s[1], s[2], s[3]).containsExactly(perPixel(src, s[0], s[1], s[2], s[3]));
+        }
+    }
+
+    /** The bilinear resize computed pixel by pixel, as the worker did before the separable version. */
+    private static float[] perPixel(float[] src, int inRows, int inCols, int outRows, int outCols) {
+        float[] out = new float[outRows * outCols];
+        for (int oy = 0; oy < outRows; oy++) {
+            double sy = Math.min(Math.max((oy + 0.5) * ((double) inRows / outRows) - 0.5, 0), inRows - 1);
+            int r0 = (int) Math.floor(sy);
+            int r1 = Math.min(r0 + 1, inRows - 1);
+            float wy = (float) (sy - r0);
+            for (int ox = 0; ox < outCols; ox++) {
+                double sx = Math.min(Math.max((ox + 0.5) * ((double) inCols / outCols) - 0.5, 0), inCols - 1);
+                int c0 = (int) Math.floor(sx);
+                int c1 = Math.min(c0 + 1, inCols - 1);
+                float wx = (float) (sx - c0);
+                float top = src[r0 * inCols + c0] + (src[r0 * inCols + c1] - src[r0 * inCols + c0]) * wx;
+                float bottom = src[r1 * inCols + c0] + (src[r1 * inCols + c1] - src[r1 * inCols + c0]) * wx;
+                out[oy * outCols + ox] = top + (bottom - top) * wy;
+            }
+        }
+        return out;
+    }
+
+    @Test
     void shouldNormaliseAndRepeatTheGreyImagePerChannel() {
         float[] out = run(new float[] {0, 10}, 1, 2, null, null, Map.of("input.mean", "0.5", "input.std", "0.25"), 1, 2, 3);
         assertThat(out).containsExactly(-2f, 2f, -2f, 2f, -2f, 2f);

@@ -47,11 +47,19 @@ public final class Voi {
         float[] y = new float[x.length];
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
+        boolean nan = false;
+        // Plain comparisons, not Math.min/max: their NaN and -0.0 handling made this loop cost as much
+        // as the scaling below (per frame, per job). A NaN still leaves the frame black, as it did.
         for (float v : x) {
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
+            if (v < lo) {
+                lo = v;
+            }
+            if (v > hi) {
+                hi = v;
+            }
+            nan |= v != v;
         }
-        if (hi > lo) {
+        if (!nan && hi > lo) {
             double range = (double) hi - lo;
             for (int i = 0; i < x.length; i++) {
                 y[i] = (float) ((x[i] - (double) lo) / range);
