@@ -44,6 +44,12 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     private static final Logger log = LoggerFactory.getLogger(JobConsumerLoop.class);
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    /**
+     * How often the end offsets of paused partitions are asked for: the consumer learns a
+     * partition's end only from fetches, so without this the lag of run-jobs held back behind fresh
+     * work would stay as it was when they were paused, and the autoscaler would not see a backfill.
+     */
+    static final Duration PAUSED_END_REFRESH = Duration.ofSeconds(5);
     private static final Duration RETRY_AFTER_FAILED_COMMIT = Duration.ofMillis(500);
     /**
      * How long after the last auto-run job the runs' cap still holds: with fresh uploads arriving,
@@ -62,6 +68,8 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     private final JobHandler handler;
 
     private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
+    private final Map<TopicPartition, Long> pausedEnds = new HashMap<>();
+    private long pausedEndsAt = System.nanoTime() - PAUSED_END_REFRESH.toNanos();
     /** Side records taken into a transaction that has not committed yet; sent again until it does. */
     private final List<Outcomes.SideRecord> pendingSide = new ArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -348,14 +356,49 @@ public final class JobConsumerLoop implements Runnable, ConsumerRebalanceListene
     }
 
     private void updateLag() {
+        Set<TopicPartition> paused = consumer.paused();
+        refreshPausedEnds(paused);
         Map<String, Long> totals = new HashMap<>();
         for (TopicPartition tp : consumer.assignment()) {
-            OptionalLong l = consumer.currentLag(tp);
+            OptionalLong l = paused.contains(tp) ? pausedLag(tp) : consumer.currentLag(tp);
             if (l.isPresent()) {
                 totals.merge(tp.topic(), l.getAsLong(), Long::sum);
             }
         }
         lag.forEach((topic, value) -> value.set(totals.getOrDefault(topic, 0L)));
+    }
+
+    /** Every {@link #PAUSED_END_REFRESH}, one ListOffsets request for the paused partitions' ends. */
+    private void refreshPausedEnds(Set<TopicPartition> paused) {
+        if (System.nanoTime() - pausedEndsAt < PAUSED_END_REFRESH.toNanos()) {
+            return;
+        }
+        pausedEndsAt = System.nanoTime();
+        pausedEnds.keySet().retainAll(paused);
+        if (paused.isEmpty()) {
+            return;
+        }
+        try {
+            pausedEnds.putAll(consumer.endOffsets(paused, Duration.ofSeconds(2)));
+        } catch (RuntimeException e) {
+            // A metric must never stop the work: keep the last ends and try again at the next refresh.
+            log.debug("end offsets of paused partitions unavailable error={}", e.toString());
+        }
+    }
+
+    /** Lag of a paused partition from its refreshed end, or the consumer's own figure until there is one. */
+    private OptionalLong pausedLag(TopicPartition tp) {
+        Long end = pausedEnds.get(tp);
+        OptionalLong cached = consumer.currentLag(tp);
+        if (end == null) {
+            return cached;
+        }
+        try {
+            long fromEnd = Math.max(0, end - consumer.position(tp, Duration.ZERO));
+            return OptionalLong.of(Math.max(fromEnd, cached.orElse(0)));
+        } catch (KafkaException e) {
+            return cached; // no position yet (never fetched, no committed offset known)
+        }
     }
 
     @Override
