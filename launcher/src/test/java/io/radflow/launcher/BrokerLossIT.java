@@ -2,13 +2,7 @@ package io.radflow.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.radflow.common.config.CommonConfig;
-import io.radflow.common.config.ConfigSource;
-import io.radflow.common.config.RadflowConfig;
-import io.radflow.demo.RegistryApi;
 import io.radflow.devstack.EmbeddedSchemaRegistry;
-import io.radflow.ingestion.IngestionKafka;
 import io.radflow.schemaregistry.serde.TopicSerdes;
 import io.radflow.schemas.TopicCatalog;
 import io.radflow.schemas.avro.ProjectSettings;
@@ -21,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -62,19 +55,11 @@ class BrokerLossIT {
              Admin admin = kafka.admin();
              ClusterPipeline pipeline = new ClusterPipeline(work, kafka.bootstrapServers(), schemaRegistry.confluentApiUrl())) {
             pipeline.createTopics(3);
-            String rest = pipeline.startRegistry();
-            pipeline.launchTrigger(Duration.ofSeconds(15));
-            pipeline.launchWorker("worker-1");
-            pipeline.launchWorker("worker-2");
-            pipeline.awaitRunning();
+            pipeline.startServices(Duration.ofSeconds(15));
             log.info("pipeline running studies={} instances={}", STUDIES, load.instances());
-            Map<String, Scope> models = registerClassifiers(new RegistryApi(URI.create(rest), ClusterPipeline.ADMIN_KEY), project);
-            Thread.sleep(5_000); // auto-run settings reach the trigger asynchronously
-
-            RadflowConfig config = RadflowConfig.load(CommonConfig.DEFINITION, ConfigSource.of("it", Map.of(
-                    CommonConfig.KAFKA_BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(),
-                    CommonConfig.SCHEMA_REGISTRY_URL.name(), schemaRegistry.confluentApiUrl())));
-            TopicSerdes serdes = IngestionKafka.serdes(config);
+            Map<String, Scope> models = pipeline.registerClassifiers(project);
+            TopicSerdes serdes = pipeline.serdes();
+            String rest = pipeline.registryUrl();
             RegistryWrite write;
             try (PipelineAudit audit = new PipelineAudit(kafka.bootstrapServers(), serdes, project, models, load);
                  LauncherProcess upload = pipeline.upload(project, "load", load.dir())) {
@@ -107,21 +92,6 @@ class BrokerLossIT {
             }
             assertAppliedOnceOrRefused(write, kafka.bootstrapServers(), serdes);
         }
-    }
-
-    /** Image classifiers (the demo's brightness model) on auto-run at each scope: one prediction per image of a job. */
-    static Map<String, Scope> registerClassifiers(RegistryApi registry, String project) throws Exception {
-        registry.createProject(project, "broker loss under load");
-        Map<String, Scope> models = new HashMap<>();
-        for (Scope scope : Scope.values()) {
-            String name = "brightness-" + scope.name().toLowerCase();
-            String id = registry.createModel(project, name, "onnx", "onnx", DevSession.autoRun());
-            ObjectNode version = DevSession.version(scope.name().toLowerCase(), DevSession.brightnessLabels(),
-                    Map.of("output.activation", "softmax"));
-            registry.addVersion(project, name, version, "brightness.onnx", DevSession.resource(DevSession.BRIGHTNESS_ONNX));
-            models.put(id, scope);
-        }
-        return models;
     }
 
     record RegistryWrite(String projectId, int status, String body) {

@@ -2,15 +2,9 @@ package io.radflow.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.radflow.common.config.CommonConfig;
-import io.radflow.common.config.ConfigSource;
-import io.radflow.common.config.RadflowConfig;
-import io.radflow.demo.RegistryApi;
 import io.radflow.devstack.EmbeddedSchemaRegistry;
-import io.radflow.ingestion.IngestionKafka;
 import io.radflow.schemas.avro.Scope;
 import io.radflow.testsupport.KafkaProcessCluster;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,21 +53,11 @@ class ChaosSoakIT {
              KafkaProcessCluster kafka = KafkaProcessCluster.start(work.resolve("kafka"), 1);
              ClusterPipeline pipeline = new ClusterPipeline(work, kafka.bootstrapServers(), schemaRegistry.confluentApiUrl())) {
             pipeline.createTopics(1);
-            String rest = pipeline.startRegistry();
-            pipeline.launchTrigger(Duration.ofSeconds(10));
-            pipeline.launchWorker("worker-1");
-            pipeline.launchWorker("worker-2");
-            pipeline.awaitRunning();
-            Map<String, Scope> models = BrokerLossIT.registerClassifiers(new RegistryApi(URI.create(rest), ClusterPipeline.ADMIN_KEY),
-                    project);
-            Thread.sleep(5_000); // auto-run settings reach the trigger asynchronously
-
-            RadflowConfig config = RadflowConfig.load(CommonConfig.DEFINITION, ConfigSource.of("it", Map.of(
-                    CommonConfig.KAFKA_BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(),
-                    CommonConfig.SCHEMA_REGISTRY_URL.name(), schemaRegistry.confluentApiUrl())));
+            pipeline.startServices(Duration.ofSeconds(10));
+            Map<String, Scope> models = pipeline.registerClassifiers(project);
             long start = System.nanoTime();
             List<LauncherProcess> uploads = new ArrayList<>();
-            try (PipelineAudit audit = new PipelineAudit(kafka.bootstrapServers(), IngestionKafka.serdes(config), project, models, all)) {
+            try (PipelineAudit audit = new PipelineAudit(kafka.bootstrapServers(), pipeline.serdes(), project, models, all)) {
                 for (int w = 0; w < waves; w++) {
                     uploads.add(pipeline.upload(project, "soak", wave.get(w).dir()));
                     if (w == KILLS) {

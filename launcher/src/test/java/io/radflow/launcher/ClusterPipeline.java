@@ -2,12 +2,22 @@ package io.radflow.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.radflow.common.config.CommonConfig;
+import io.radflow.common.config.ConfigSource;
+import io.radflow.common.config.RadflowConfig;
+import io.radflow.demo.RegistryApi;
+import io.radflow.ingestion.IngestionKafka;
+import io.radflow.schemaregistry.serde.TopicSerdes;
+import io.radflow.schemas.avro.Scope;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +54,44 @@ final class ClusterPipeline implements AutoCloseable {
                 Integer.toString(replicationFactor)))) {
             assertThat(topics.waitFor(Duration.ofMinutes(2))).as(String.join("\n", topics.stderr())).isZero();
         }
+    }
+
+    /**
+     * The services of the failure tests: the registry service, then the trigger (static member,
+     * this quiet period) and two workers, {@code worker-1} and {@code worker-2}, started together.
+     */
+    void startServices(Duration quietPeriod) throws IOException, InterruptedException {
+        startRegistry();
+        launchTrigger(quietPeriod);
+        launchWorker("worker-1");
+        launchWorker("worker-2");
+        awaitRunning();
+    }
+
+    /**
+     * A project with the demo's brightness classifier on auto-run at each scope (one prediction per
+     * image of a job), then the pause a user makes before uploading: settings reach the trigger
+     * asynchronously. Returns model id to scope.
+     */
+    Map<String, Scope> registerClassifiers(String project) throws Exception {
+        RegistryApi registry = new RegistryApi(URI.create(registryUrl), ADMIN_KEY);
+        registry.createProject(project, "classifiers at every scope");
+        Map<String, Scope> models = new HashMap<>();
+        for (Scope scope : Scope.values()) {
+            String name = "brightness-" + scope.name().toLowerCase(Locale.ROOT);
+            String id = registry.createModel(project, name, "onnx", "onnx", DevSession.autoRun());
+            registry.addVersion(project, name, DevSession.version(scope.name().toLowerCase(Locale.ROOT), DevSession.brightnessLabels(),
+                    Map.of("output.activation", "softmax")), "brightness.onnx", DevSession.resource(DevSession.BRIGHTNESS_ONNX));
+            models.put(id, scope);
+        }
+        Thread.sleep(5_000);
+        return models;
+    }
+
+    /** Serdes of the catalog's topics on this cluster, for readers that check from outside. */
+    TopicSerdes serdes() {
+        return IngestionKafka.serdes(RadflowConfig.load(CommonConfig.DEFINITION, ConfigSource.of("cluster-pipeline", Map.of(
+                CommonConfig.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrap, CommonConfig.SCHEMA_REGISTRY_URL.name(), schemaRegistry))));
     }
 
     /** Starts the registry service and returns its REST API's URL. */
