@@ -141,11 +141,6 @@ final class ClusterPipeline implements AutoCloseable {
         process.awaitStdout(l -> l.contains("Press Ctrl-C"), Duration.ofMinutes(3));
     }
 
-    /** Names of the processes running now. */
-    List<String> running() {
-        return List.copyOf(running.keySet());
-    }
-
     /** SIGKILL: no shutdown hook, no transaction ended, no offset committed. */
     void kill(String name) throws InterruptedException {
         LauncherProcess process = running.remove(name);

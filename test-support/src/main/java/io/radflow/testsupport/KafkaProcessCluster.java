@@ -78,10 +78,6 @@ public final class KafkaProcessCluster implements AutoCloseable {
         return nodeArgs.stream().map(a -> "127.0.0.1:" + a[1]).collect(Collectors.joining(","));
     }
 
-    public int size() {
-        return nodeArgs.size();
-    }
-
     /** SIGTERM: a controlled shutdown (leaderships move away first); true when it ended within the minute. */
     public boolean stop(int nodeId) throws InterruptedException {
         ChildJvm node = running.remove(nodeId);
@@ -132,12 +128,6 @@ public final class KafkaProcessCluster implements AutoCloseable {
     private static List<TopicPartitionInfo> partitions(Admin admin, Collection<String> topics) throws Exception {
         Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
         return described.values().stream().flatMap(d -> d.partitions().stream()).toList();
-    }
-
-    /** Output of a node (its current or last process), for a failure message. */
-    public List<String> output(int nodeId) {
-        ChildJvm node = running.get(nodeId);
-        return node == null ? List.of() : node.output();
     }
 
     @Override
