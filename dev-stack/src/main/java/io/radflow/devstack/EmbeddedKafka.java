@@ -4,6 +4,8 @@ import io.radflow.common.io.Directories;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
@@ -94,6 +96,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 new Membership(nodeId, quorumVoters, clusterId, clusterSize));
         node.format();
         return node;
+    }
+
+    /** {@code controller.quorum.voters} of nodes 1 to N whose controllers listen on these ports of 127.0.0.1. */
+    public static String quorumVoters(List<Integer> controllerPorts) {
+        return IntStream.range(0, controllerPorts.size()).mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts.get(i))
+                .collect(Collectors.joining(","));
     }
 
     int nodeId() {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * A real Kafka cluster of N KRaft nodes (each a combined broker and controller) in this JVM on
@@ -32,8 +31,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         List<Integer> ports = FreePorts.pick(2 * size);
         List<Integer> brokerPorts = ports.subList(0, size);
         List<Integer> controllerPorts = ports.subList(size, 2 * size);
-        String voters = IntStream.range(0, size).mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts.get(i))
-                .collect(Collectors.joining(","));
+        String voters = EmbeddedKafka.quorumVoters(controllerPorts);
         String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
         List<EmbeddedKafka> nodes = new ArrayList<>();
         EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(dir, nodes);

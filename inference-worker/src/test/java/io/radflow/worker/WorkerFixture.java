@@ -15,6 +15,7 @@ import io.radflow.schemas.avro.Artifact;
 import io.radflow.schemas.avro.Batching;
 import io.radflow.schemas.avro.ContentRef;
 import io.radflow.schemas.avro.Device;
+import io.radflow.schemas.avro.HttpEndpoint;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.InputType;
 import io.radflow.schemas.avro.JobFailure;
@@ -29,6 +30,8 @@ import io.radflow.schemas.avro.Scope;
 import io.radflow.testsupport.Events;
 import io.radflow.testsupport.TestStack;
 import io.radflow.worker.consumer.GroupOffsets;
+import io.radflow.worker.runtime.http.V7Server;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.radflow.testsupport.TopicReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -110,6 +113,21 @@ public final class WorkerFixture implements AutoCloseable {
             GroupOffsets.startAtEnd(admin, group, TopicCatalog.INFERENCE_JOBS.name());
             GroupOffsets.startAtEnd(admin, group, TopicCatalog.RUN_JOBS.name());
         }
+    }
+
+    /** A started worker of a new group {@code name-<run>} that begins at the end of the jobs topics (see {@link #startGroupAtEnd}). */
+    public InferenceWorker startWorker(String name, Map<String, String> extra, MeterRegistry meters) throws Exception {
+        String group = name + "-" + run;
+        startGroupAtEnd(group);
+        InferenceWorker worker = InferenceWorker.builder(config(group, group, extra)).meterRegistry(meters).build();
+        worker.start();
+        return worker;
+    }
+
+    /** Version 1 of an external HTTP model at {@code url} (V7's contract and labels), one job a batch. */
+    public ModelVersion httpVersion(String url, int timeoutMs) {
+        return ModelVersion.newBuilder(version(1, RuntimeKind.HTTP, null, V7Server.labels(), Map.of(), 1, 0))
+                .setHttpEndpoint(new HttpEndpoint(url, timeoutMs, null)).build();
     }
 
     /** Stores a file in the content store and returns its claim check. */

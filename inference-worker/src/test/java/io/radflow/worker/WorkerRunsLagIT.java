@@ -6,10 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.radflow.schemas.TopicCatalog;
-import io.radflow.schemas.avro.HttpEndpoint;
 import io.radflow.schemas.avro.InferenceJob;
-import io.radflow.schemas.avro.ModelVersion;
-import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.worker.metrics.WorkerMetrics;
 import io.radflow.worker.runtime.http.V7Server;
 import java.nio.file.Path;
@@ -43,11 +40,8 @@ class WorkerRunsLagIT {
     static void start() throws Exception {
         fx = new WorkerFixture(dir);
         http = V7Server.start(dir);
-        String group = "runs-lag-it-" + fx.run;
-        fx.startGroupAtEnd(group);
         meters = new SimpleMeterRegistry();
-        worker = InferenceWorker.builder(fx.config(group, group, Map.of())).meterRegistry(meters).build();
-        worker.start();
+        worker = fx.startWorker("runs-lag-it", Map.of(), meters);
     }
 
     @AfterAll
@@ -64,9 +58,7 @@ class WorkerRunsLagIT {
     @Test
     void shouldReportRunJobsWaitingBehindFreshWorkAsLag() throws Exception {
         // The V7 server's slow mode answers after 8 s: two fresh jobs keep the worker busy for about 16 s.
-        ModelVersion v = ModelVersion.newBuilder(fx.version(1, RuntimeKind.HTTP, null, V7Server.labels(), Map.of(), 1, 0))
-                .setHttpEndpoint(new HttpEndpoint(http.url("slow"), 30_000, null)).build();
-        String model = fx.registerModel("http-slow-runs-lag", v);
+        String model = fx.registerModel("http-slow-runs-lag", fx.httpVersion(http.url("slow"), 30_000));
         await().atMost(Duration.ofSeconds(60)).until(worker::assigned);
         fx.submit(fx.job(model, 1, fx.store(CT), CT), fx.job(model, 1, fx.store(CT), CT));
         await().atMost(Duration.ofSeconds(30)).until(() -> http.inferCount("slow") >= 1);

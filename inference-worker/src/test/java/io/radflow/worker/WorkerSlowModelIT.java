@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.radflow.common.config.CommonConfig;
-import io.radflow.schemas.avro.HttpEndpoint;
 import io.radflow.schemas.avro.InferenceJob;
 import io.radflow.schemas.avro.JobState;
 import io.radflow.schemas.avro.JobStatus;
-import io.radflow.schemas.avro.ModelVersion;
 import io.radflow.schemas.avro.Prediction;
-import io.radflow.schemas.avro.RuntimeKind;
 import io.radflow.worker.runtime.http.V7Server;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,13 +41,9 @@ class WorkerSlowModelIT {
     static void start() throws Exception {
         fx = new WorkerFixture(dir);
         http = V7Server.start(dir);
-        String group = "slow-model-it-" + fx.run;
-        fx.startGroupAtEnd(group);
         meters = new SimpleMeterRegistry();
-        worker = InferenceWorker.builder(fx.config(group, group, Map.of(
-                CommonConfig.KAFKA_CLIENT_PREFIX + "max.poll.interval.ms", "5000",
-                WorkerConfig.MODEL_TIMEOUT.name(), "60s"))).meterRegistry(meters).build();
-        worker.start();
+        worker = fx.startWorker("slow-model-it", Map.of(CommonConfig.KAFKA_CLIENT_PREFIX + "max.poll.interval.ms", "5000",
+                WorkerConfig.MODEL_TIMEOUT.name(), "60s"), meters);
     }
 
     @AfterAll
@@ -66,9 +59,7 @@ class WorkerSlowModelIT {
 
     @Test
     void shouldRunAModelSlowerThanThePollIntervalOnceWithoutARebalance() throws Exception {
-        ModelVersion v = ModelVersion.newBuilder(fx.version(1, RuntimeKind.HTTP, null, V7Server.labels(), Map.of(), 1, 0))
-                .setHttpEndpoint(new HttpEndpoint(http.url("slow"), 30_000, null)).build();
-        String model = fx.registerModel("http-slow", v);
+        String model = fx.registerModel("http-slow", fx.httpVersion(http.url("slow"), 30_000));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(worker::assigned);
         double rebalancesBefore = rebalances();
         assertThat(rebalancesBefore).as("the consumer's join is its first rebalance: the metric is there").isGreaterThanOrEqualTo(1);

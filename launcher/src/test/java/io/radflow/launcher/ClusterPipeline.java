@@ -170,8 +170,10 @@ final class ClusterPipeline implements AutoCloseable {
         for (Map.Entry<String, LauncherProcess> e : running.entrySet()) {
             try {
                 e.getValue().terminate(Duration.ofSeconds(60));
-            } catch (AssertionError | InterruptedException ex) {
-                e.getValue().close();
+            } catch (AssertionError ignored) {
+                // did not stop in time: killed below
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
             } finally {
                 e.getValue().close();
             }

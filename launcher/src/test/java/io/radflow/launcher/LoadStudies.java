@@ -1,7 +1,5 @@
 package io.radflow.launcher;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -9,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Many small single-series studies for load and failure tests, written by {@code
@@ -17,22 +15,13 @@ import java.util.concurrent.TimeUnit;
  */
 record LoadStudies(Path dir, List<Study> studies) {
 
-    private static final Path GENERATOR = Path.of("src", "test", "python", "make_load_studies.py");
-
     record Study(String studyUid, String seriesUid, List<String> sopUids) {
     }
 
     static LoadStudies generate(Path dir, int studies, int instancesPerStudy) throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        Path log = Files.createTempFile("make-load-studies", ".log");
-        try {
-            Process p = new ProcessBuilder("/usr/bin/python3", GENERATOR.toString(), dir.toString(), Integer.toString(studies),
-                    Integer.toString(instancesPerStudy)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("make_load_studies.py finishes").isTrue();
-            assertThat(p.exitValue()).as("make_load_studies.py: %s", Files.readString(log)).isZero();
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        TestDataScript.run("make_load_studies.py", Duration.ofMinutes(5), dir.toString(), Integer.toString(studies),
+                Integer.toString(instancesPerStudy));
         List<Study> out = new ArrayList<>();
         for (JsonNode s : new ObjectMapper().readTree(dir.resolve("index.json").toFile()).get("studies")) {
             List<String> sops = new ArrayList<>();

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The study {@code make_mixed_study.py} builds from pydicom's files (every transfer syntax and
@@ -24,20 +24,11 @@ import java.util.concurrent.TimeUnit;
 record MixedStudy(Path dir, String studyUid, Set<String> images, Set<String> imageSeries, Set<String> others,
                   Set<String> transferSyntaxes) {
 
-    private static final Path GENERATOR = Path.of("src", "test", "python", "make_mixed_study.py");
-
     /** Runs the generator into {@code dir} ({@code --undecodable} adds a second study); describes the first study. */
     static MixedStudy generate(Path dir, String... flags) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", GENERATOR.toString(), dir.toString()));
-        command.addAll(List.of(flags));
-        Path log = Files.createTempFile("make-mixed-study", ".log");
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("make_mixed_study.py finishes").isTrue();
-            assertThat(p.exitValue()).as("make_mixed_study.py: %s", Files.readString(log)).isZero();
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        List<String> args = new ArrayList<>(List.of(dir.toString()));
+        args.addAll(List.of(flags));
+        TestDataScript.run("make_mixed_study.py", Duration.ofMinutes(2), args.toArray(String[]::new));
         JsonNode study = new ObjectMapper().readTree(dir.resolve("index.json").toFile()).get("studies").get(0);
         Set<String> images = new HashSet<>();
         Set<String> imageSeries = new HashSet<>();

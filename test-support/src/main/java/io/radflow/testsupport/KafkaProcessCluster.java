@@ -1,5 +1,6 @@
 package io.radflow.testsupport;
 
+import io.radflow.devstack.EmbeddedKafka;
 import io.radflow.devstack.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -41,8 +41,7 @@ public final class KafkaProcessCluster implements AutoCloseable {
     /** Starts {@code size} nodes under {@code dir} and waits until every one serves. */
     public static KafkaProcessCluster start(Path dir, int size) throws InterruptedException {
         List<Integer> ports = FreePorts.pick(2 * size);
-        String voters = IntStream.range(0, size).mapToObj(i -> (i + 1) + "@127.0.0.1:" + ports.get(size + i))
-                .collect(Collectors.joining(","));
+        String voters = EmbeddedKafka.quorumVoters(ports.subList(size, 2 * size));
         String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
         List<String[]> args = new ArrayList<>();
         for (int i = 0; i < size; i++) {
